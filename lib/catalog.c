@@ -1,0 +1,442 @@
+/*
+ * catalog.c -- the LMDB environment that names arrays.  Three databases:
+ *   meta   "format" -> u32, "next_id" -> u64
+ *   names  name -> record (kind, flags, file id, dtype, window)
+ *   files  id (u64 big-endian) -> file record (dtype, shape, refs, owner)
+ * All integers in values are little-endian; docs/FORMAT.md has the layout.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "dtype.h"
+#include "error.h"
+
+#define MAP_SIZE ((size_t)1 << 30) /* address space only; the file grows */
+#define MAX_READERS 1024
+
+/* ---- little-endian field access ----------------------------------------- */
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* ---- record encoding ---------------------------------------------------- */
+
+#define RECORD_VERSION 1
+#define RECORD_HEAD 24
+
+size_t ndshm__record_encode(const struct ndshm_record *r, unsigned char *buf,
+                            size_t cap)
+{
+    size_t len = RECORD_HEAD + 16 * (size_t)r->win.ndim;
+    if (len > cap)
+        return 0;
+    buf[0] = RECORD_VERSION;
+    buf[1] = (unsigned char)r->kind;
+    buf[2] = (unsigned char)r->dtype;
+    buf[3] = (unsigned char)r->win.ndim;
+    put_u32(buf + 4, r->flags);
+    put_u64(buf + 8, r->id);
+    put_u64(buf + 16, (uint64_t)r->win.offset);
+    unsigned char *p = buf + RECORD_HEAD;
+    for (int i = 0; i < r->win.ndim; i++, p += 8)
+        put_u64(p, (uint64_t)r->win.shape[i]);
+    for (int i = 0; i < r->win.ndim; i++, p += 8)
+        put_u64(p, (uint64_t)r->win.strides[i]);
+    return len;
+}
+
+static int corrupt(const char *what)
+{
+    return ndshm__err(NDSHM_ECORRUPT, "catalog record is corrupt: %s", what);
+}
+
+int ndshm__record_decode(const unsigned char *buf, size_t len,
+                         struct ndshm_record *r)
+{
+    memset(r, 0, sizeof *r);
+    if (len < RECORD_HEAD)
+        return corrupt("too short");
+    if (buf[0] != RECORD_VERSION)
+        return ndshm__err(NDSHM_EVERSION, "catalog record version %u is not "
+                          "supported", buf[0]);
+    r->kind = buf[1];
+    r->dtype = (ndshm_dtype)buf[2];
+    r->win.ndim = buf[3];
+    if (r->kind != NDSHM_KIND_ARRAY && r->kind != NDSHM_KIND_VIEW)
+        return corrupt("unknown kind");
+    if (!ndshm__dtype_valid(r->dtype))
+        return corrupt("unknown dtype");
+    if (r->win.ndim > NDSHM_MAXDIMS ||
+        len != RECORD_HEAD + 16 * (size_t)r->win.ndim)
+        return corrupt("bad length");
+    r->flags = get_u32(buf + 4);
+    r->id = get_u64(buf + 8);
+    r->win.offset = (int64_t)get_u64(buf + 16);
+    const unsigned char *p = buf + RECORD_HEAD;
+    for (int i = 0; i < r->win.ndim; i++, p += 8) {
+        r->win.shape[i] = (int64_t)get_u64(p);
+        if (r->win.shape[i] < 0)
+            return corrupt("negative dimension");
+    }
+    for (int i = 0; i < r->win.ndim; i++, p += 8)
+        r->win.strides[i] = (int64_t)get_u64(p);
+    return 0;
+}
+
+#define FILE_HEAD 8
+
+size_t ndshm__file_encode(const struct ndshm_file *f, unsigned char *buf,
+                          size_t cap)
+{
+    size_t olen = strlen(f->owner);
+    size_t len = FILE_HEAD + 8 * (size_t)f->ndim + 2 + olen;
+    if (len > cap)
+        return 0;
+    buf[0] = RECORD_VERSION;
+    buf[1] = (unsigned char)f->dtype;
+    buf[2] = (unsigned char)f->ndim;
+    buf[3] = 0;
+    put_u32(buf + 4, f->refs);
+    unsigned char *p = buf + FILE_HEAD;
+    for (int i = 0; i < f->ndim; i++, p += 8)
+        put_u64(p, (uint64_t)f->shape[i]);
+    p[0] = (unsigned char)(olen & 0xff);
+    p[1] = (unsigned char)(olen >> 8);
+    memcpy(p + 2, f->owner, olen);
+    return len;
+}
+
+int ndshm__file_decode(const unsigned char *buf, size_t len,
+                       struct ndshm_file *f)
+{
+    uint64_t id = f->id;
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    if (len < FILE_HEAD + 2)
+        return corrupt("file record too short");
+    if (buf[0] != RECORD_VERSION)
+        return ndshm__err(NDSHM_EVERSION, "file record version %u is not "
+                          "supported", buf[0]);
+    f->dtype = (ndshm_dtype)buf[1];
+    f->ndim = buf[2];
+    f->refs = get_u32(buf + 4);
+    if (!ndshm__dtype_valid(f->dtype) || f->ndim > NDSHM_MAXDIMS)
+        return corrupt("bad file record");
+    size_t fixed = FILE_HEAD + 8 * (size_t)f->ndim;
+    if (len < fixed + 2)
+        return corrupt("file record too short");
+    const unsigned char *p = buf + FILE_HEAD;
+    for (int i = 0; i < f->ndim; i++, p += 8) {
+        f->shape[i] = (int64_t)get_u64(p);
+        if (f->shape[i] < 0)
+            return corrupt("negative dimension");
+    }
+    size_t olen = (size_t)(p[0] | p[1] << 8);
+    if (olen > NDSHM_NAME_MAX || len != fixed + 2 + olen)
+        return corrupt("bad owner name");
+    memcpy(f->owner, p + 2, olen);
+    f->owner[olen] = '\0';
+    return 0;
+}
+
+/* ---- environment -------------------------------------------------------- */
+
+static const char FORMAT_KEY[] = "format";
+static const char NEXT_ID_KEY[] = "next_id";
+
+static MDB_val key_of(const char *s)
+{
+    MDB_val k = {strlen(s), (void *)s};
+    return k;
+}
+
+/* Create the databases and the meta records on first use; check them. */
+static int init_meta(struct ndshm_catalog *c, const char *path)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(c->env, NULL, 0, &txn);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot begin catalog transaction");
+    const char *step = "cannot open catalog databases";
+    if ((rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &c->meta)) != 0 ||
+        (rc = mdb_dbi_open(txn, "names", MDB_CREATE, &c->names)) != 0 ||
+        (rc = mdb_dbi_open(txn, "files", MDB_CREATE, &c->files)) != 0)
+        goto fail;
+
+    MDB_val k = key_of(FORMAT_KEY), v;
+    rc = mdb_get(txn, c->meta, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        unsigned char fmt[4], next[8];
+        put_u32(fmt, NDSHM_FORMAT);
+        put_u64(next, 1);
+        MDB_val fv = {sizeof fmt, fmt}, nv = {sizeof next, next};
+        MDB_val nk = key_of(NEXT_ID_KEY);
+        step = "cannot initialise catalog";
+        if ((rc = mdb_put(txn, c->meta, &k, &fv, 0)) != 0 ||
+            (rc = mdb_put(txn, c->meta, &nk, &nv, 0)) != 0)
+            goto fail;
+    } else if (rc != 0) {
+        step = "cannot read catalog format";
+        goto fail;
+    } else if (v.mv_size != 4) {
+        mdb_txn_abort(txn);
+        return ndshm__err(NDSHM_ECORRUPT, "catalog %s: bad format record",
+                          path);
+    } else if (get_u32(v.mv_data) != NDSHM_FORMAT) {
+        uint32_t f = get_u32(v.mv_data);
+        mdb_txn_abort(txn);
+        return ndshm__err(NDSHM_EVERSION, "catalog %s has format %u; this "
+                          "library reads format %d", path, f, NDSHM_FORMAT);
+    }
+    step = "cannot commit catalog";
+    if ((rc = mdb_txn_commit(txn)) != 0)
+        return ndshm__err_mdb(rc, step);
+    return 0;
+fail:
+    mdb_txn_abort(txn);
+    return ndshm__err_mdb(rc, step);
+}
+
+int ndshm__catalog_open(struct ndshm_catalog *c, const char *path)
+{
+    memset(c, 0, sizeof *c);
+    int rc = mdb_env_create(&c->env);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot create LMDB environment");
+    if ((rc = mdb_env_set_maxdbs(c->env, 4)) != 0 ||
+        (rc = mdb_env_set_maxreaders(c->env, MAX_READERS)) != 0 ||
+        (rc = mdb_env_set_mapsize(c->env, MAP_SIZE)) != 0) {
+        mdb_env_close(c->env);
+        c->env = NULL;
+        return ndshm__err_mdb(rc, "cannot configure LMDB environment");
+    }
+    /* NOTLS: read transactions are not tied to threads, and a thread may
+     * hold several (an open handle while walking the catalog). */
+    rc = mdb_env_open(c->env, path, MDB_NOSUBDIR | MDB_NOTLS, 0666);
+    if (rc != 0) {
+        mdb_env_close(c->env);
+        c->env = NULL;
+        char what[4200];
+        snprintf(what, sizeof what, "cannot open catalog %s", path);
+        return ndshm__err_mdb(rc, what);
+    }
+    int dead = 0;
+    mdb_reader_check(c->env, &dead); /* free slots of dead processes */
+    rc = init_meta(c, path);
+    if (rc != 0) {
+        mdb_env_close(c->env);
+        c->env = NULL;
+    }
+    return rc;
+}
+
+void ndshm__catalog_close(struct ndshm_catalog *c)
+{
+    if (c->env)
+        mdb_env_close(c->env);
+    c->env = NULL;
+}
+
+int ndshm__catalog_read_begin(struct ndshm_catalog *c, MDB_txn **txn)
+{
+    int rc = mdb_txn_begin(c->env, NULL, MDB_RDONLY, txn);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot begin catalog read");
+    return 0;
+}
+
+int ndshm__catalog_write(struct ndshm_catalog *c, ndshm_txn_fn fn,
+                         void (*undo)(void *ctx), void *ctx)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(c->env, NULL, 0, &txn);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot begin catalog write");
+    rc = fn(c, txn, ctx);
+    if (rc != 0) {
+        mdb_txn_abort(txn);
+        if (undo)
+            undo(ctx);
+        return rc;
+    }
+    rc = mdb_txn_commit(txn);
+    if (rc != 0) {
+        if (undo)
+            undo(ctx);
+        if (rc == MDB_MAP_FULL)
+            return ndshm__err(NDSHM_ENOSPC, "the catalog is full");
+        return ndshm__err_mdb(rc, "cannot commit catalog write");
+    }
+    return 0;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+int ndshm__catalog_get(struct ndshm_catalog *c, MDB_txn *txn,
+                       const char *name, struct ndshm_record *out)
+{
+    MDB_val k = key_of(name), v;
+    int rc = mdb_get(txn, c->names, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return ndshm__err(NDSHM_ENOTFOUND, "no such array '%s'", name);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot read catalog");
+    rc = ndshm__record_decode(v.mv_data, v.mv_size, out);
+    if (rc != 0)
+        return ndshm__err_prefix(rc, "'%s'", name);
+    return 0;
+}
+
+static int put_checked(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v,
+                       unsigned flags)
+{
+    int rc = mdb_put(txn, dbi, k, v, flags);
+    if (rc == MDB_MAP_FULL)
+        return ndshm__err(NDSHM_ENOSPC, "the catalog is full");
+    if (rc != 0 && rc != MDB_KEYEXIST)
+        return ndshm__err_mdb(rc, "cannot write catalog");
+    return rc;
+}
+
+int ndshm__catalog_put(struct ndshm_catalog *c, MDB_txn *txn,
+                       const char *name, const struct ndshm_record *rec)
+{
+    unsigned char buf[RECORD_HEAD + 16 * NDSHM_MAXDIMS];
+    MDB_val k = key_of(name);
+    MDB_val v = {ndshm__record_encode(rec, buf, sizeof buf), buf};
+    int rc = put_checked(txn, c->names, &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST)
+        return ndshm__err(NDSHM_EEXIST, "'%s' already exists", name);
+    return rc;
+}
+
+int ndshm__catalog_del(struct ndshm_catalog *c, MDB_txn *txn,
+                       const char *name)
+{
+    MDB_val k = key_of(name);
+    int rc = mdb_del(txn, c->names, &k, NULL);
+    if (rc == MDB_NOTFOUND)
+        return ndshm__err(NDSHM_ENOTFOUND, "no such array '%s'", name);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot write catalog");
+    return 0;
+}
+
+int ndshm__catalog_walk(struct ndshm_catalog *c, MDB_txn *txn,
+                        int (*fn)(const char *name, void *ctx), void *ctx)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, c->names, &cur);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot read catalog");
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        char name[NDSHM_NAME_MAX + 1];
+        if (k.mv_size > NDSHM_NAME_MAX) {
+            mdb_cursor_close(cur);
+            return corrupt("name too long");
+        }
+        memcpy(name, k.mv_data, k.mv_size);
+        name[k.mv_size] = '\0';
+        int r = fn(name, ctx);
+        if (r != 0) {
+            mdb_cursor_close(cur);
+            return r;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (rc != MDB_NOTFOUND)
+        return ndshm__err_mdb(rc, "cannot read catalog");
+    return 0;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static MDB_val id_key(uint64_t id, unsigned char buf[8])
+{
+    for (int i = 0; i < 8; i++)
+        buf[i] = (unsigned char)(id >> (56 - 8 * i));
+    MDB_val k = {8, buf};
+    return k;
+}
+
+int ndshm__catalog_get_file(struct ndshm_catalog *c, MDB_txn *txn,
+                            uint64_t id, struct ndshm_file *out)
+{
+    unsigned char kb[8];
+    MDB_val k = id_key(id, kb), v;
+    int rc = mdb_get(txn, c->files, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return ndshm__err(NDSHM_ECORRUPT, "data file %016llx is not in the "
+                          "catalog", (unsigned long long)id);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot read catalog");
+    out->id = id;
+    return ndshm__file_decode(v.mv_data, v.mv_size, out);
+}
+
+int ndshm__catalog_put_file(struct ndshm_catalog *c, MDB_txn *txn,
+                            const struct ndshm_file *f)
+{
+    unsigned char kb[8], buf[FILE_HEAD + 8 * NDSHM_MAXDIMS + 2 +
+                             NDSHM_NAME_MAX];
+    MDB_val k = id_key(f->id, kb);
+    MDB_val v = {ndshm__file_encode(f, buf, sizeof buf), buf};
+    return put_checked(txn, c->files, &k, &v, 0);
+}
+
+int ndshm__catalog_del_file(struct ndshm_catalog *c, MDB_txn *txn,
+                            uint64_t id)
+{
+    unsigned char kb[8];
+    MDB_val k = id_key(id, kb);
+    int rc = mdb_del(txn, c->files, &k, NULL);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot write catalog");
+    return 0;
+}
+
+int ndshm__catalog_take_id(struct ndshm_catalog *c, MDB_txn *txn,
+                           uint64_t *id)
+{
+    MDB_val k = key_of(NEXT_ID_KEY), v;
+    int rc = mdb_get(txn, c->meta, &k, &v);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot read the next file id");
+    if (v.mv_size != 8)
+        return corrupt("bad next_id");
+    *id = get_u64(v.mv_data);
+    unsigned char next[8];
+    put_u64(next, *id + 1);
+    MDB_val nv = {sizeof next, next};
+    return put_checked(txn, c->meta, &k, &nv, 0);
+}

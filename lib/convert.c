@@ -1,0 +1,241 @@
+/*
+ * convert.c -- checked conversion of elements between dtypes: NumPy's casts,
+ * minus the silent losses (wrap-around, NaN to integer, overflow to inf).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "convert.h"
+#include "dtype.h"
+#include "error.h"
+
+double ndshm__half_to_double(uint16_t h)
+{
+    int sign = h >> 15, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
+    double v;
+    if (exp == 0)
+        v = ldexp(frac, -24);
+    else if (exp == 31)
+        v = frac ? NAN : INFINITY;
+    else
+        v = ldexp(frac | 0x400, exp - 25);
+    return sign ? -v : v;
+}
+
+uint16_t ndshm__double_to_half(double d)
+{
+    uint16_t sign = signbit(d) ? 0x8000 : 0;
+    double a = fabs(d);
+    if (isnan(d))
+        return sign | 0x7e00;
+    if (a >= 65520.0) /* rounds past the largest half, 65504 */
+        return sign | 0x7c00;
+    if (a < ldexp(1, -14)) {
+        /* Subnormal: a multiple of 2^-24, rounded to nearest even. */
+        double m = nearbyint(ldexp(a, 24));
+        return sign | (uint16_t)m;
+    }
+    int e;
+    double f = frexp(a, &e); /* a = f * 2^e, f in [0.5, 1) */
+    double m = nearbyint(ldexp(f, 11)); /* 11 significant bits */
+    if (m >= 2048.0) {
+        m /= 2;
+        e++;
+    }
+    uint16_t biased = (uint16_t)(e - 1 + 15);
+    return sign | (uint16_t)(biased << 10) | ((uint16_t)m & 0x3ff);
+}
+
+/* One element in the widest form of its kind. */
+struct value {
+    char kind; /* 'b', 'i', 'u', 'f', 'c' */
+    int64_t i;
+    uint64_t u;
+    double re, im;
+};
+
+static struct value load(ndshm_dtype t, const unsigned char *p)
+{
+    struct value v = {.kind = ndshm__dtype_kind(t)};
+    switch (t) {
+    case NDSHM_BOOL: v.u = *p != 0; break;
+    case NDSHM_INT8: { int8_t x; memcpy(&x, p, 1); v.i = x; break; }
+    case NDSHM_INT16: { int16_t x; memcpy(&x, p, 2); v.i = x; break; }
+    case NDSHM_INT32: { int32_t x; memcpy(&x, p, 4); v.i = x; break; }
+    case NDSHM_INT64: memcpy(&v.i, p, 8); break;
+    case NDSHM_UINT8: v.u = *p; break;
+    case NDSHM_UINT16: { uint16_t x; memcpy(&x, p, 2); v.u = x; break; }
+    case NDSHM_UINT32: { uint32_t x; memcpy(&x, p, 4); v.u = x; break; }
+    case NDSHM_UINT64: memcpy(&v.u, p, 8); break;
+    case NDSHM_FLOAT16: {
+        uint16_t x;
+        memcpy(&x, p, 2);
+        v.re = ndshm__half_to_double(x);
+        break;
+    }
+    case NDSHM_FLOAT32: { float x; memcpy(&x, p, 4); v.re = x; break; }
+    case NDSHM_FLOAT64: memcpy(&v.re, p, 8); break;
+    case NDSHM_COMPLEX64: {
+        float x[2];
+        memcpy(x, p, 8);
+        v.re = x[0];
+        v.im = x[1];
+        break;
+    }
+    case NDSHM_COMPLEX128: memcpy(&v.re, p, 8); memcpy(&v.im, p + 8, 8); break;
+    }
+    return v;
+}
+
+/* The value as text for a message, as NumPy would show it. */
+static void describe(const struct value *v, char *buf, size_t len)
+{
+    switch (v->kind) {
+    case 'b': snprintf(buf, len, "%s", v->u ? "True" : "False"); break;
+    case 'i': snprintf(buf, len, "%" PRId64, v->i); break;
+    case 'u': snprintf(buf, len, "%" PRIu64, v->u); break;
+    case 'f': snprintf(buf, len, "%.17g", v->re); break;
+    default: snprintf(buf, len, "(%.17g%+.17gj)", v->re, v->im); break;
+    }
+}
+
+static int refuse(const struct value *v, ndshm_dtype to, size_t index,
+                  size_t count, const char *why)
+{
+    char text[96], where[48] = "";
+    describe(v, text, sizeof text);
+    if (count > 1)
+        snprintf(where, sizeof where, "element %zu: ", index);
+    return ndshm__err(NDSHM_ERANGE, "%svalue %s %s %s", where, text, why,
+                      ndshm_dtype_name(to));
+}
+
+/* Integer targets: [lo, hi] as both exact integers and doubles. */
+static bool int_range(ndshm_dtype t, int64_t *lo, uint64_t *hi)
+{
+    switch (t) {
+    case NDSHM_INT8: *lo = INT8_MIN; *hi = INT8_MAX; return true;
+    case NDSHM_INT16: *lo = INT16_MIN; *hi = INT16_MAX; return true;
+    case NDSHM_INT32: *lo = INT32_MIN; *hi = INT32_MAX; return true;
+    case NDSHM_INT64: *lo = INT64_MIN; *hi = INT64_MAX; return true;
+    case NDSHM_UINT8: *lo = 0; *hi = UINT8_MAX; return true;
+    case NDSHM_UINT16: *lo = 0; *hi = UINT16_MAX; return true;
+    case NDSHM_UINT32: *lo = 0; *hi = UINT32_MAX; return true;
+    case NDSHM_UINT64: *lo = 0; *hi = UINT64_MAX; return true;
+    default: return false;
+    }
+}
+
+static void store_int(ndshm_dtype t, unsigned char *p, int64_t i, uint64_t u,
+                      bool negative)
+{
+    /* Two's complement: the low bytes of either form are the result. */
+    uint64_t bits = negative ? (uint64_t)i : u;
+    memcpy(p, &bits, ndshm_dtype_size(t)); /* little-endian host */
+}
+
+static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
+                 size_t index, size_t count)
+{
+    double re = v->re, im = v->im;
+    if (v->kind == 'i')
+        re = (double)v->i;
+    else if (v->kind == 'u' || v->kind == 'b')
+        re = (double)v->u;
+    if (v->kind != 'c')
+        im = 0;
+
+    if (t == NDSHM_BOOL) {
+        bool nz = v->kind == 'i' ? v->i != 0
+                : (v->kind == 'u' || v->kind == 'b') ? v->u != 0
+                : (re != 0 || im != 0);
+        *p = nz;
+        return 0;
+    }
+    if (ndshm__dtype_kind(t) != 'c' && im != 0)
+        return refuse(v, t, index, count,
+                      "has a nonzero imaginary part: cannot convert to");
+
+    int64_t lo;
+    uint64_t hi;
+    if (int_range(t, &lo, &hi)) {
+        if (v->kind == 'i') {
+            if (v->i < lo || (v->i > 0 && (uint64_t)v->i > hi))
+                return refuse(v, t, index, count, "is out of range for");
+            store_int(t, p, v->i, 0, v->i < 0);
+            return 0;
+        }
+        if (v->kind == 'u' || v->kind == 'b') {
+            if (v->u > hi)
+                return refuse(v, t, index, count, "is out of range for");
+            store_int(t, p, 0, v->u, false);
+            return 0;
+        }
+        if (isnan(re) || isinf(re))
+            return refuse(v, t, index, count, "cannot be converted to");
+        double x = trunc(re);
+        /* -2^63 and 2^64 are exact doubles; hi + 1 is a power of two. */
+        double top = ldexp((double)(hi / 2 + 1), 1);
+        if (x < (double)lo || x >= top)
+            return refuse(v, t, index, count, "is out of range for");
+        if (x < 0)
+            store_int(t, p, (int64_t)x, 0, true);
+        else
+            store_int(t, p, 0, (uint64_t)x, false);
+        return 0;
+    }
+
+    /* Float and complex targets: overflow of a finite value is an error. */
+    double limit = t == NDSHM_FLOAT16 ? 65520.0
+                 : (t == NDSHM_FLOAT32 || t == NDSHM_COMPLEX64)
+                     ? 0x1.ffffffp127 /* rounds to FLT_MAX below this */
+                     : INFINITY;
+    if ((isfinite(re) && fabs(re) >= limit) ||
+        (isfinite(im) && fabs(im) >= limit))
+        return refuse(v, t, index, count, "is out of range for");
+    switch (t) {
+    case NDSHM_FLOAT16: {
+        uint16_t h = ndshm__double_to_half(re);
+        memcpy(p, &h, 2);
+        break;
+    }
+    case NDSHM_FLOAT32: { float f = (float)re; memcpy(p, &f, 4); break; }
+    case NDSHM_FLOAT64: memcpy(p, &re, 8); break;
+    case NDSHM_COMPLEX64: {
+        float f[2] = {(float)re, (float)im};
+        memcpy(p, f, 8);
+        break;
+    }
+    default: memcpy(p, &re, 8); memcpy(p + 8, &im, 8); break;
+    }
+    return 0;
+}
+
+int ndshm_convert(ndshm_dtype dst_type, void *dst, ndshm_dtype src_type,
+                  const void *src, size_t count)
+{
+    if (!ndshm__dtype_valid(dst_type) || !ndshm__dtype_valid(src_type))
+        return ndshm__err(NDSHM_EINVAL, "invalid dtype");
+    if (count > 0 && (dst == NULL || src == NULL))
+        return ndshm__err(NDSHM_EINVAL, "NULL buffer");
+    size_t dsize = ndshm_dtype_size(dst_type);
+    size_t ssize = ndshm_dtype_size(src_type);
+    if (dst_type == src_type) {
+        memmove(dst, src, count * dsize);
+        return 0;
+    }
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    for (size_t k = 0; k < count; k++) {
+        struct value v = load(src_type, s + k * ssize);
+        int rc = store(dst_type, d + k * dsize, &v, k, count);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,148 @@
+/*
+ * error.c -- error codes, their names and messages, and the per-thread
+ * detail message that explains the last failure (libgit2's git_error_last).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+
+#define DETAIL_MAX 1024
+
+static __thread char detail[DETAIL_MAX];
+
+const char *ndshm_strerror(int code)
+{
+    switch (code) {
+    case NDSHM_OK:
+        return "success";
+#define XX(name, num, msg) \
+    case NDSHM_##name:     \
+        return msg;
+        NDSHM_ERRNO_MAP(XX)
+#undef XX
+    }
+    return "unknown error";
+}
+
+const char *ndshm_errname(int code)
+{
+    switch (code) {
+    case NDSHM_OK:
+        return "OK";
+#define XX(name, num, msg) \
+    case NDSHM_##name:     \
+        return #name;
+        NDSHM_ERRNO_MAP(XX)
+#undef XX
+    }
+    return "UNKNOWN";
+}
+
+const char *ndshm_errmsg(void)
+{
+    return detail;
+}
+
+const char *ndshm_version(void)
+{
+    return PACKAGE_VERSION;
+}
+
+static void set_detail(const char *fmt, va_list ap)
+{
+    vsnprintf(detail, sizeof detail, fmt, ap);
+}
+
+/* detail = "<a>: <b>", cut to fit. */
+static void set_pair(const char *a, const char *b)
+{
+    size_t n = 0;
+    const char *parts[3] = {a, ": ", b};
+    for (int i = 0; i < 3; i++)
+        for (const char *p = parts[i]; *p && n + 1 < sizeof detail; p++)
+            detail[n++] = *p;
+    detail[n] = '\0';
+}
+
+int ndshm__err(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_detail(fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static int code_of_errno(int errnum)
+{
+    switch (errnum) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+        return NDSHM_ENOSPC;
+    case ENOMEM:
+        return NDSHM_ENOMEM;
+    default:
+        return NDSHM_ESYS;
+    }
+}
+
+int ndshm__err_sys(int errnum, const char *fmt, ...)
+{
+    char what[DETAIL_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    const char *why = errnum == ENOSPC ? "no space left on device"
+                                       : strerror(errnum);
+    set_pair(what, why);
+    return code_of_errno(errnum);
+}
+
+int ndshm__err_mdb(int rc, const char *what)
+{
+    int code;
+    switch (rc) {
+    case MDB_NOTFOUND:
+        code = NDSHM_ENOTFOUND;
+        break;
+    case MDB_KEYEXIST:
+        code = NDSHM_EEXIST;
+        break;
+    case MDB_MAP_FULL:
+        code = NDSHM_ENOSPC;
+        break;
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+        code = NDSHM_ECORRUPT;
+        break;
+    case MDB_VERSION_MISMATCH:
+        code = NDSHM_EVERSION;
+        break;
+    default:
+        code = rc > 0 ? code_of_errno(rc) : NDSHM_ESYS;
+        break;
+    }
+    set_pair(what, mdb_strerror(rc));
+    return code;
+}
+
+int ndshm__err_prefix(int code, const char *fmt, ...)
+{
+    char prefix[DETAIL_MAX], old[DETAIL_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, detail, sizeof old);
+    set_pair(prefix, old);
+    return code;
+}

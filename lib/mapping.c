@@ -1,0 +1,144 @@
+/*
+ * mapping.c -- one mmap(MAP_SHARED) per (store, data file, access) in a
+ * process, reference counted by the array handles that use it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "mapping.h"
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ndshm_mapping *cache;
+
+static int map_file(struct ndshm_env *e, uint64_t id, bool writable,
+                    const struct ndshm_layout *lay, struct ndshm_mapping *m)
+{
+    char name[NDSHM_FILE_NAME_MAX];
+    ndshm__file_name(id, name);
+    int fd = openat(e->data_fd, name,
+                    (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return ndshm__err(NDSHM_ENOTFOUND, "data file %s/data/%s is "
+                              "gone", e->path, name);
+        return ndshm__err_sys(errno, "cannot open %s/data/%s", e->path, name);
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        int err = errno;
+        close(fd);
+        return ndshm__err_sys(err, "cannot stat %s/data/%s", e->path, name);
+    }
+    if (sb.st_size != lay->total) {
+        close(fd);
+        return ndshm__err(NDSHM_ECORRUPT, "data file %s/data/%s is %lld "
+                          "bytes; the catalog says %lld", e->path, name,
+                          (long long)sb.st_size, (long long)lay->total);
+    }
+    int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+    void *base = mmap(NULL, (size_t)lay->total, prot, MAP_SHARED, fd, 0);
+    int err = errno;
+    close(fd); /* the mapping keeps the file */
+    if (base == MAP_FAILED)
+        return ndshm__err_sys(err, "cannot map %s/data/%s", e->path, name);
+    const unsigned char *ctl = (unsigned char *)base + lay->ctl_offset;
+    uint64_t file_id;
+    memcpy(&file_id, ctl + NDSHM_CTL_ID_OFF, 8);
+    if (memcmp(ctl + NDSHM_CTL_MAGIC_OFF, NDSHM_CTL_MAGIC, 8) != 0 ||
+        file_id != id) {
+        munmap(base, (size_t)lay->total);
+        return ndshm__err(NDSHM_ECORRUPT, "data file %s/data/%s has a bad "
+                          "control block", e->path, name);
+    }
+    m->base = base;
+    return 0;
+}
+
+/* The cached mapping with one more reference, or NULL.  Hold cache_lock. */
+static struct ndshm_mapping *find_locked(const struct ndshm_env *e,
+                                         uint64_t id, bool writable)
+{
+    struct ndshm_mapping *m = cache;
+    while (m && !(m->id == id && m->writable == writable &&
+                  m->dev == e->dev && m->ino == e->ino))
+        m = m->next;
+    if (m)
+        m->refs++;
+    return m;
+}
+
+int ndshm__mapping_get(struct ndshm_env *e, uint64_t id, bool writable,
+                       const struct ndshm_layout *layout,
+                       struct ndshm_mapping **out)
+{
+    pthread_mutex_lock(&cache_lock);
+    struct ndshm_mapping *m = find_locked(e, id, writable);
+    pthread_mutex_unlock(&cache_lock);
+    *out = m;
+    if (m)
+        return 0;
+    /* Mapped outside the lock: it is a file open and an mmap. */
+    m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return ndshm__err(NDSHM_ENOMEM, "out of memory");
+    int rc = map_file(e, id, writable, layout, m);
+    if (rc != 0) {
+        free(m);
+        return rc;
+    }
+    m->dev = e->dev;
+    m->ino = e->ino;
+    m->id = id;
+    m->writable = writable;
+    m->layout = *layout;
+    m->refs = 1;
+
+    pthread_mutex_lock(&cache_lock);
+    struct ndshm_mapping *other = find_locked(e, id, writable);
+    if (other) { /* another thread mapped it meanwhile: use that one */
+        pthread_mutex_unlock(&cache_lock);
+        munmap(m->base, (size_t)m->layout.total);
+        free(m);
+        *out = other;
+        return 0;
+    }
+    m->next = cache;
+    cache = m;
+    pthread_mutex_unlock(&cache_lock);
+    *out = m;
+    return 0;
+}
+
+void ndshm__mapping_put(struct ndshm_mapping *m)
+{
+    if (m == NULL)
+        return;
+    pthread_mutex_lock(&cache_lock);
+    bool last = --m->refs == 0;
+    if (last) {
+        struct ndshm_mapping **pp = &cache;
+        while (*pp != m)
+            pp = &(*pp)->next;
+        *pp = m->next;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (last) {
+        munmap(m->base, (size_t)m->layout.total);
+        free(m);
+    }
+}
+
+uint64_t *ndshm__mapping_version(const struct ndshm_mapping *m)
+{
+    return (uint64_t *)(void *)(m->base + m->layout.ctl_offset +
+                                NDSHM_CTL_VERSION_OFF);
+}

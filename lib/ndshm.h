@@ -1,0 +1,361 @@
+/*
+ * ndshm.h -- N-dimensional arrays shared live between processes.
+ *
+ * A store is a directory holding an LMDB catalog and one data file per
+ * array.  Every data file is a valid NumPy .npy file whose data starts at
+ * byte 4096; processes map it with mmap(MAP_SHARED), so a write by one
+ * process is seen by every other at once.  A view is a named window over an
+ * array (NumPy basic indexing stored by name): writing through it writes the
+ * array.  docs/FORMAT.md describes the files; docs/ndshm.1 the tool.
+ *
+ * Conventions, for every function below:
+ *  - A fallible call returns 0 on success or a negative NDSHM_E* code.  After
+ *    a failure, ndshm_errmsg() gives a one-line detail for the calling thread.
+ *  - Constructors fill an out-parameter and set it to NULL on failure.  Each
+ *    handle has exactly one destructor, which accepts NULL.
+ *  - Pointers returned by accessors are borrowed: they stay valid until the
+ *    handle they came from is closed.
+ *  - Shapes, strides and offsets are int64_t, strides in bytes (they may be
+ *    negative, as NumPy's may).
+ *  - Handles may be used from several threads, but not concurrently on the
+ *    same array handle for writes without the caller's own ordering.
+ *  - Handles must not be carried across fork(); open them again in the child.
+ */
+#ifndef NDSHM_H
+#define NDSHM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(NDSHM_BUILDING) && defined(__GNUC__)
+#define NDSHM_API __attribute__((visibility("default")))
+#else
+#define NDSHM_API
+#endif
+
+/* Most dimensions an array or view may have (NumPy's limit). */
+#define NDSHM_MAXDIMS 32
+/* Longest array name, in bytes, without the terminating NUL. */
+#define NDSHM_NAME_MAX 255
+
+/* ------------------------------------------------------------------------
+ * Errors
+ *
+ * One list generates the codes, their names and their messages.  Codes are
+ * append-only: a code's number never changes once released.
+ * ---------------------------------------------------------------------- */
+#define NDSHM_ERRNO_MAP(XX)                                              \
+    XX(EINVAL, -1, "invalid argument")                                   \
+    XX(ENOTFOUND, -2, "no such array")                                   \
+    XX(EEXIST, -3, "name already exists")                                \
+    XX(ENOSPC, -4, "no space left on device")                            \
+    XX(EREADONLY, -5, "array is read-only")                              \
+    XX(ERANGE, -6, "value out of range")                                 \
+    XX(EINDEX, -7, "index out of bounds")                                \
+    XX(ECORRUPT, -8, "store is corrupt")                                 \
+    XX(EVERSION, -9, "unsupported store format")                         \
+    XX(ENOMEM, -10, "out of memory")                                     \
+    XX(ESYS, -11, "system call failed")
+
+typedef enum ndshm_error {
+    NDSHM_OK = 0,
+#define NDSHM_XX_(name, code, msg) NDSHM_##name = (code),
+    NDSHM_ERRNO_MAP(NDSHM_XX_)
+#undef NDSHM_XX_
+} ndshm_error;
+
+/* The static message of an error code ("no such array"); never NULL. */
+NDSHM_API const char *ndshm_strerror(int code);
+
+/* The code's name without prefix ("ENOTFOUND"), or "UNKNOWN". Never NULL. */
+NDSHM_API const char *ndshm_errname(int code);
+
+/*
+ * The detail of the last failure in the calling thread, one line without a
+ * trailing newline ("no such array 'temps'").  Valid until the next call
+ * into the library from this thread.  Read it only after a call failed; it
+ * is "" when the thread has seen no failure.
+ */
+NDSHM_API const char *ndshm_errmsg(void);
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+NDSHM_API const char *ndshm_version(void);
+
+/* ------------------------------------------------------------------------
+ * Element types
+ *
+ * The numbers are part of the on-disk format (docs/FORMAT.md): they never
+ * change.  Data is always little-endian.
+ * ---------------------------------------------------------------------- */
+typedef enum ndshm_dtype {
+    NDSHM_BOOL = 1,
+    NDSHM_INT8 = 2,
+    NDSHM_INT16 = 3,
+    NDSHM_INT32 = 4,
+    NDSHM_INT64 = 5,
+    NDSHM_UINT8 = 6,
+    NDSHM_UINT16 = 7,
+    NDSHM_UINT32 = 8,
+    NDSHM_UINT64 = 9,
+    NDSHM_FLOAT16 = 10,
+    NDSHM_FLOAT32 = 11,
+    NDSHM_FLOAT64 = 12,
+    NDSHM_COMPLEX64 = 13,
+    NDSHM_COMPLEX128 = 14
+} ndshm_dtype;
+
+/*
+ * Parse a dtype as NumPy spells it: names ("float64", "double", "int"),
+ * one-letter codes ("d", "i", "?") and descr strings ("<f8", "|b1", "f8",
+ * "=i4").  Big-endian descrs (">f8") and types ndshm does not hold (object,
+ * strings, structured) are refused.
+ * Errors: NDSHM_EINVAL.
+ */
+NDSHM_API int ndshm_dtype_parse(const char *text, ndshm_dtype *out);
+
+/* NumPy's name of a dtype ("float64"), or NULL for an invalid value. */
+NDSHM_API const char *ndshm_dtype_name(ndshm_dtype dtype);
+
+/* NumPy's descr string of a dtype ("<f8", "|b1"), or NULL if invalid. */
+NDSHM_API const char *ndshm_dtype_descr(ndshm_dtype dtype);
+
+/* Bytes per element, or 0 for an invalid dtype. */
+NDSHM_API size_t ndshm_dtype_size(ndshm_dtype dtype);
+
+/*
+ * Convert count elements from src (of src_type) to dst (of dst_type), both
+ * contiguous and not overlapping.  Conversions follow NumPy's casts
+ * (floats to integers truncate toward zero; anything nonzero is True) but
+ * refuse what NumPy would lose silently: an integer out of the target's
+ * range, a NaN or infinity into an integer, a finite value that overflows a
+ * float type, a complex number with a nonzero imaginary part into a real
+ * type.  On failure nothing is promised about dst; convert into a scratch
+ * buffer when the destination must stay untouched.
+ * Errors: NDSHM_EINVAL (bad dtype), NDSHM_ERANGE (the message names the
+ * element and its value).
+ */
+NDSHM_API int ndshm_convert(ndshm_dtype dst_type, void *dst,
+                            ndshm_dtype src_type, const void *src,
+                            size_t count);
+
+/* ------------------------------------------------------------------------
+ * Stores
+ * ---------------------------------------------------------------------- */
+typedef struct ndshm_store ndshm_store;
+
+/*
+ * Open the store in directory dir, creating it (mode 0700 for the default,
+ * the umask's for others) and its catalog on first use.  dir NULL means
+ * $NDSHM_STORE if set and non-empty, else /dev/shm/ndshm-$UID, else
+ * $TMPDIR/ndshm-$UID (or /tmp/ndshm-$UID) where /dev/shm is absent.  Only the
+ * last path component is created.  flags must be 0.
+ *
+ * Opening the same directory several times in one process shares one LMDB
+ * environment, as LMDB requires.  Slots of the LMDB reader table left by
+ * dead processes are cleared here.
+ * Errors: NDSHM_EINVAL, NDSHM_EVERSION (the catalog was written by a newer
+ * format), NDSHM_ECORRUPT, NDSHM_ENOMEM, NDSHM_ESYS.
+ */
+NDSHM_API int ndshm_store_open(ndshm_store **out, const char *dir,
+                               unsigned flags);
+
+/* Close a store handle.  Arrays opened from it stay usable. NULL is a no-op. */
+NDSHM_API void ndshm_store_close(ndshm_store *st);
+
+/* The store's directory as an absolute path; borrowed from st. */
+NDSHM_API const char *ndshm_store_path(const ndshm_store *st);
+
+/* ------------------------------------------------------------------------
+ * Creating, naming and removing arrays
+ *
+ * Names are like Python identifiers ([A-Za-z_][A-Za-z0-9_]*), optionally in
+ * '/'-separated namespaces ("sim/temps"), at most NDSHM_NAME_MAX bytes.
+ * Creation is atomic: the name appears only with a complete data file, and
+ * a crash at any instant leaves either nothing or the whole array.
+ *
+ * An expression (expr) names an array or view and may index it with NumPy
+ * basic indexing:  NAME ( '[' INDEX ']' | '.T' )*  where INDEX is a
+ * comma-separated list of integers (negative count from the end), slices
+ * start:stop:step (any part optional, clamped as Python clamps), '...',
+ * and None / newaxis.  Example: "frames[-1, ::2, 10:-10].T".
+ * ---------------------------------------------------------------------- */
+
+/*
+ * Create array name of the given dtype and shape (ndim 0 to NDSHM_MAXDIMS,
+ * dimensions >= 0).  Every element is zero, or a copy of the one element
+ * *fill (of dtype) when fill is not NULL.  The space is reserved on the
+ * store's file system now, so a full disk fails here, never later.
+ * flags must be 0.
+ * Errors: NDSHM_EINVAL (name, dtype, shape), NDSHM_EEXIST, NDSHM_ENOSPC,
+ * NDSHM_ERANGE (the size overflows), NDSHM_ESYS, NDSHM_ENOMEM.
+ */
+NDSHM_API int ndshm_array_create(ndshm_store *st, const char *name,
+                                 ndshm_dtype dtype, int ndim,
+                                 const int64_t *shape, const void *fill,
+                                 unsigned flags);
+
+/*
+ * As ndshm_array_create, with the contents copied from data: elements of
+ * dtype laid out with strides (bytes, one per dimension), or C-contiguous
+ * when strides is NULL.  data must not be NULL unless the array is empty.
+ */
+NDSHM_API int ndshm_array_create_from_buffer(ndshm_store *st,
+                                             const char *name,
+                                             ndshm_dtype dtype, int ndim,
+                                             const int64_t *shape,
+                                             const void *data,
+                                             const int64_t *strides,
+                                             unsigned flags);
+
+/* ndshm_view_create flag: writes through the view are refused. */
+#define NDSHM_READONLY 0x1u
+
+/*
+ * Create view name over the window that expr denotes.  The view records the
+ * base array, byte offset, shape and strides; a view of a view resolves to
+ * the base array, as NumPy's .base does.  With NDSHM_READONLY, or when expr
+ * is itself read-only, the view is read-only.  The view keeps the base
+ * array's data alive after the base array's name is removed.
+ * Errors: NDSHM_EINVAL (name, expression syntax, advanced indexing),
+ * NDSHM_EINDEX, NDSHM_ENOTFOUND, NDSHM_EEXIST, NDSHM_ESYS.
+ */
+NDSHM_API int ndshm_view_create(ndshm_store *st, const char *name,
+                                const char *expr, unsigned flags);
+
+/*
+ * Create array name as an independent C-contiguous copy of the window expr
+ * denotes: writes to either never reach the other.  flags must be 0.
+ * Errors: as ndshm_view_create, plus NDSHM_ENOSPC.
+ */
+NDSHM_API int ndshm_copy(ndshm_store *st, const char *name,
+                         const char *expr, unsigned flags);
+
+/*
+ * Remove name (an array or a view) from the catalog.  An array's data file
+ * is deleted when no name refers to it any more: removing an array that
+ * views still use removes only its name.  Processes that have the data
+ * mapped keep a valid mapping.
+ * Errors: NDSHM_EINVAL, NDSHM_ENOTFOUND, NDSHM_ESYS.
+ */
+NDSHM_API int ndshm_remove(ndshm_store *st, const char *name);
+
+/*
+ * Call fn(name, ctx) for every array and view in name order, over one
+ * consistent snapshot of the catalog.  fn may call back into the library.
+ * A nonzero return from fn stops the walk and is returned.
+ * Errors: NDSHM_ECORRUPT, NDSHM_ESYS, or fn's value.
+ */
+typedef int (*ndshm_list_fn)(const char *name, void *ctx);
+NDSHM_API int ndshm_list(ndshm_store *st, ndshm_list_fn fn, void *ctx);
+
+/*
+ * Create array name from the .npy file at path (format versions 1.0 to
+ * 3.0).  Fortran-order and big-endian files are converted to C order and
+ * little-endian; object, string and structured dtypes are refused.
+ * flags must be 0.
+ * Errors: NDSHM_EINVAL (not a .npy file, unsupported dtype, truncated),
+ * plus those of ndshm_array_create.
+ */
+NDSHM_API int ndshm_npy_import(ndshm_store *st, const char *name,
+                               const char *path, unsigned flags);
+
+/* ------------------------------------------------------------------------
+ * Open arrays: mapped windows
+ * ---------------------------------------------------------------------- */
+typedef struct ndshm_array ndshm_array;
+
+/*
+ * Open the window that expr denotes and map it into this process.  The
+ * mapping is shared with every other process: a store through
+ * ndshm_array_data() is seen by all at once, with no copy and no message.
+ * Opening the same array several times in one process shares one mapping.
+ * With NDSHM_READONLY, or when expr names a read-only view, the data is
+ * mapped PROT_READ and writes through the library fail.
+ * Errors: NDSHM_EINVAL, NDSHM_EINDEX, NDSHM_ENOTFOUND, NDSHM_ECORRUPT,
+ * NDSHM_ESYS, NDSHM_ENOMEM.
+ */
+NDSHM_API int ndshm_array_open(ndshm_array **out, ndshm_store *st,
+                               const char *expr, unsigned flags);
+
+/* Close an open array; its mapping goes when no handle uses it. NULL ok. */
+NDSHM_API void ndshm_array_close(ndshm_array *a);
+
+/*
+ * Accessors.  data points at the window's first element (index 0 in every
+ * dimension), inside the shared mapping; element i is at
+ * data + sum(i[k] * strides[k]).  shape and strides have ndim entries.
+ */
+NDSHM_API void *ndshm_array_data(const ndshm_array *a);
+NDSHM_API ndshm_dtype ndshm_array_dtype(const ndshm_array *a);
+NDSHM_API int ndshm_array_ndim(const ndshm_array *a);
+NDSHM_API const int64_t *ndshm_array_shape(const ndshm_array *a);
+NDSHM_API const int64_t *ndshm_array_strides(const ndshm_array *a);
+/* Number of elements (the product of the shape; 1 for ndim 0). */
+NDSHM_API int64_t ndshm_array_size(const ndshm_array *a);
+/* 1 when writes are refused, else 0. */
+NDSHM_API int ndshm_array_readonly(const ndshm_array *a);
+/* 1 when the window is a view (a view record, or an indexed expression). */
+NDSHM_API int ndshm_array_is_view(const ndshm_array *a);
+/* The catalog name the expression started from ("arr" for "arr[1:]"). */
+NDSHM_API const char *ndshm_array_name(const ndshm_array *a);
+/* The name of the base array, or NULL when its name has been removed. */
+NDSHM_API const char *ndshm_array_base(const ndshm_array *a);
+/* Absolute path of the data file (a .npy file NumPy can map). */
+NDSHM_API const char *ndshm_array_path(const ndshm_array *a);
+/* Byte offset in the data file of the window's first element. */
+NDSHM_API int64_t ndshm_array_offset(const ndshm_array *a);
+/* The data file's id: unique in the store and never reused. */
+NDSHM_API uint64_t ndshm_array_id(const ndshm_array *a);
+
+/*
+ * Copy the window into dst, laid out with dst_strides (bytes per
+ * dimension), or C-contiguous when dst_strides is NULL.  dst must not
+ * overlap the shared mapping.
+ * Errors: NDSHM_EINVAL.
+ */
+NDSHM_API int ndshm_array_read(const ndshm_array *a, void *dst,
+                               const int64_t *dst_strides);
+
+/*
+ * Copy src into the window.  src has the window's shape and dtype, laid out
+ * with src_strides (a stride of 0 repeats, as NumPy broadcasting does), or
+ * C-contiguous when src_strides is NULL.  src must not overlap the shared
+ * mapping.  Bumps the array's version.
+ * Errors: NDSHM_EREADONLY, NDSHM_EINVAL.
+ */
+NDSHM_API int ndshm_array_write(ndshm_array *a, const void *src,
+                                const int64_t *src_strides);
+
+/*
+ * Set every element of the window to the one element *value (of the
+ * array's dtype).  Bumps the array's version.
+ * Errors: NDSHM_EREADONLY, NDSHM_EINVAL.
+ */
+NDSHM_API int ndshm_array_fill(ndshm_array *a, const void *value);
+
+/*
+ * The array's change counter, kept in its data file and shared by every
+ * process.  Writes through ndshm_array_write/fill bump it; a program that
+ * writes through the data pointer calls ndshm_array_notify when done.
+ */
+NDSHM_API uint64_t ndshm_array_version(const ndshm_array *a);
+NDSHM_API void ndshm_array_notify(ndshm_array *a);
+
+/*
+ * Write the window as a new standalone .npy file (format 1.0, C order,
+ * laid out as numpy.save lays it out) at path, replacing any file there.
+ * The file appears whole or not at all.  flags must be 0.
+ * Errors: NDSHM_EINVAL, NDSHM_ENOSPC, NDSHM_ESYS.
+ */
+NDSHM_API int ndshm_npy_export(const ndshm_array *a, const char *path,
+                               unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NDSHM_H */

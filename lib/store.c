@@ -1,0 +1,219 @@
+/*
+ * store.c -- finding, creating and opening a store directory, and the
+ * process-wide registry that shares one LMDB environment per directory.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "store.h"
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ndshm_env *registry;
+
+void ndshm__file_name(uint64_t id, char buf[NDSHM_FILE_NAME_MAX])
+{
+    snprintf(buf, NDSHM_FILE_NAME_MAX, "%016llx.npy", (unsigned long long)id);
+}
+
+char *ndshm__file_path(const struct ndshm_env *e, uint64_t id)
+{
+    char name[NDSHM_FILE_NAME_MAX];
+    ndshm__file_name(id, name);
+    size_t len = strlen(e->path) + sizeof "/data/" + strlen(name);
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/data/%s", e->path, name);
+    return p;
+}
+
+static char *concat(const char *a, const char *b)
+{
+    size_t len = strlen(a) + strlen(b) + 1;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s%s", a, b);
+    return p;
+}
+
+char *ndshm__default_store_dir(void)
+{
+    const char *env = getenv("NDSHM_STORE");
+    if (env != NULL && *env != '\0') {
+        char *p = strdup(env);
+        if (p == NULL)
+            ndshm__err(NDSHM_ENOMEM, "out of memory");
+        return p;
+    }
+    struct stat sb;
+    const char *base = "/dev/shm";
+    if (stat(base, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        base = getenv("TMPDIR");
+        if (base == NULL || *base == '\0')
+            base = "/tmp";
+    }
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, "/ndshm-%lu", (unsigned long)getuid());
+    char *p = concat(base, suffix);
+    if (p == NULL)
+        ndshm__err(NDSHM_ENOMEM, "out of memory");
+    return p;
+}
+
+/* mkdir that accepts an existing directory. */
+static int ensure_dir(const char *path, mode_t mode)
+{
+    if (mkdir(path, mode) != 0 && errno != EEXIST)
+        return ndshm__err_sys(errno, "cannot create store directory %s",
+                              path);
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return ndshm__err_sys(errno, "cannot open store directory %s", path);
+    if (!S_ISDIR(sb.st_mode))
+        return ndshm__err(NDSHM_EINVAL, "store %s is not a directory", path);
+    return 0;
+}
+
+static void env_free(struct ndshm_env *e)
+{
+    ndshm__catalog_close(&e->cat);
+    if (e->data_fd >= 0)
+        close(e->data_fd);
+    free(e->path);
+    free(e);
+}
+
+static int env_open(const char *path, dev_t dev, ino_t ino,
+                    struct ndshm_env **out)
+{
+    struct ndshm_env *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return ndshm__err(NDSHM_ENOMEM, "out of memory");
+    e->data_fd = -1;
+    e->dev = dev;
+    e->ino = ino;
+    e->refs = 1;
+    e->path = strdup(path);
+    char *data = concat(path, "/data");
+    char *cat = concat(path, "/catalog.mdb");
+    int rc = NDSHM_ENOMEM;
+    if (e->path == NULL || data == NULL || cat == NULL) {
+        ndshm__err(rc, "out of memory");
+        goto fail;
+    }
+    if ((rc = ensure_dir(data, 0777)) != 0)
+        goto fail;
+    e->data_fd = open(data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (e->data_fd < 0) {
+        rc = ndshm__err_sys(errno, "cannot open %s", data);
+        goto fail;
+    }
+    if ((rc = ndshm__catalog_open(&e->cat, cat)) != 0)
+        goto fail;
+    free(data);
+    free(cat);
+    *out = e;
+    return 0;
+fail:
+    free(data);
+    free(cat);
+    env_free(e);
+    return rc;
+}
+
+int ndshm_store_open(ndshm_store **out, const char *dir, unsigned flags)
+{
+    *out = NULL;
+    if (flags != 0)
+        return ndshm__err(NDSHM_EINVAL, "unknown flags 0x%x", flags);
+    bool is_default = dir == NULL;
+    char *chosen = is_default ? ndshm__default_store_dir() : strdup(dir);
+    if (chosen == NULL)
+        return is_default ? NDSHM_ENOMEM
+                          : ndshm__err(NDSHM_ENOMEM, "out of memory");
+    if (*chosen == '\0') {
+        free(chosen);
+        return ndshm__err(NDSHM_EINVAL, "empty store directory");
+    }
+    int rc = ensure_dir(chosen, is_default ? 0700 : 0777);
+    struct stat sb;
+    char real[PATH_MAX];
+    if (rc == 0 && (stat(chosen, &sb) != 0 || !realpath(chosen, real)))
+        rc = ndshm__err_sys(errno, "cannot open store directory %s", chosen);
+    if (rc == 0 && is_default && getenv("NDSHM_STORE") == NULL &&
+        sb.st_uid != getuid())
+        rc = ndshm__err(NDSHM_EINVAL, "store directory %s belongs to another "
+                        "user", chosen);
+    free(chosen);
+    if (rc != 0)
+        return rc;
+
+    ndshm_store *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        return ndshm__err(NDSHM_ENOMEM, "out of memory");
+
+    pthread_mutex_lock(&registry_lock);
+    struct ndshm_env *e = registry;
+    while (e && !(e->dev == sb.st_dev && e->ino == sb.st_ino))
+        e = e->next;
+    if (e) {
+        e->refs++;
+    } else if ((rc = env_open(real, sb.st_dev, sb.st_ino, &e)) == 0) {
+        e->next = registry;
+        registry = e;
+    }
+    pthread_mutex_unlock(&registry_lock);
+    if (rc != 0) {
+        free(st);
+        return rc;
+    }
+    st->env = e;
+    *out = st;
+    return 0;
+}
+
+void ndshm__env_ref(struct ndshm_env *e)
+{
+    pthread_mutex_lock(&registry_lock);
+    e->refs++;
+    pthread_mutex_unlock(&registry_lock);
+}
+
+void ndshm__env_unref(struct ndshm_env *e)
+{
+    if (e == NULL)
+        return;
+    pthread_mutex_lock(&registry_lock);
+    bool last = --e->refs == 0;
+    if (last) {
+        struct ndshm_env **pp = &registry;
+        while (*pp != e)
+            pp = &(*pp)->next;
+        *pp = e->next;
+    }
+    pthread_mutex_unlock(&registry_lock);
+    if (last)
+        env_free(e);
+}
+
+void ndshm_store_close(ndshm_store *st)
+{
+    if (st == NULL)
+        return;
+    ndshm__env_unref(st->env);
+    free(st);
+}
+
+const char *ndshm_store_path(const ndshm_store *st)
+{
+    return st->env->path;
+}

@@ -1,0 +1,189 @@
+/*
+ * cli.c -- option parsing, messages and the store, shared by every
+ * subcommand of the ndshm tool.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void vmessage(const struct cli *cli, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "ndshm %s: ", cli->command);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int cli_error(const struct cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(cli, fmt, ap);
+    va_end(ap);
+    return EXIT_ERROR;
+}
+
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "ndshm %s: ", cli->command);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see 'ndshm %s --help')\n", cli->command);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_lib_error(const struct cli *cli, const char *fmt, ...)
+{
+    char what[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return cli_error(cli, "%s: %s", what, ndshm_errmsg());
+}
+
+int cli_value(struct cli *cli, const char *text, struct literal *lit)
+{
+    char err[256];
+    if (literal_parse(text, lit, err, sizeof err) != 0)
+        return cli_error(cli, "invalid value '%s': %s", text, err);
+    return EXIT_OK;
+}
+
+int cli_convert_value(struct cli *cli, struct literal *lit, ndshm_dtype dtype,
+                      const char *what)
+{
+    if (lit->dtype == dtype)
+        return EXIT_OK;
+    size_t size = ndshm_dtype_size(dtype);
+    void *buf = malloc(lit->count ? lit->count * size : 1);
+    if (buf == NULL)
+        return cli_error(cli, "%s: out of memory", what);
+    if (ndshm_convert(dtype, buf, lit->dtype, lit->data, lit->count) != 0) {
+        free(buf);
+        return cli_lib_error(cli, "%s", what);
+    }
+    free(lit->data);
+    lit->data = buf;
+    lit->dtype = dtype;
+    return EXIT_OK;
+}
+
+void cli_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+ndshm_store *cli_store(struct cli *cli)
+{
+    if (cli->store)
+        return cli->store;
+    if (ndshm_store_open(&cli->store, cli->store_dir, 0) != 0) {
+        cli_lib_error(cli, "cannot open store");
+        return NULL;
+    }
+    return cli->store;
+}
+
+static const struct cli_opt store_opt = {"store", 0, true};
+
+/* The option opts[i] that arg names, or -1; *inline_arg for --name=value. */
+static int find_opt(const char *arg, const struct cli_opt *opts,
+                    const char **inline_arg, bool *is_store)
+{
+    *inline_arg = NULL;
+    *is_store = false;
+    if (arg[0] == '-' && arg[1] == '-') {
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        if (eq)
+            *inline_arg = eq + 1;
+        if (strlen(store_opt.name) == len &&
+            strncmp(name, store_opt.name, len) == 0) {
+            *is_store = true;
+            return -1;
+        }
+        for (int i = 0; opts && opts[i].name; i++)
+            if (strlen(opts[i].name) == len &&
+                strncmp(name, opts[i].name, len) == 0)
+                return i;
+        return -2;
+    }
+    for (int i = 0; opts && opts[i].name; i++)
+        if (opts[i].short_name && arg[0] == '-' &&
+            arg[1] == opts[i].short_name && arg[2] == '\0')
+            return i;
+    return -1;
+}
+
+int cli_parse(struct cli *cli, int argc, char **argv,
+              const struct cli_opt *opts, const char **values,
+              const char **pos, int max_pos)
+{
+    int npos = 0;
+    for (int i = 0; opts && opts[i].name; i++)
+        values[i] = NULL;
+    bool options_done = false;
+    for (int k = 1; k < argc; k++) {
+        const char *arg = argv[k];
+        int which = -1;
+        const char *inline_arg = NULL;
+        bool is_store = false;
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        if (!options_done && arg[0] == '-' && arg[1] != '\0')
+            which = find_opt(arg, opts, &inline_arg, &is_store);
+        if (which == -2) {
+            cli_usage_error(cli, "unknown option '%s'", arg);
+            return -1;
+        }
+        if (which >= 0 || is_store) {
+            bool has_arg = is_store || opts[which].has_arg;
+            const char *value = "";
+            if (has_arg) {
+                if (inline_arg)
+                    value = inline_arg;
+                else if (k + 1 < argc)
+                    value = argv[++k];
+                else {
+                    cli_usage_error(cli, "option '%s' needs an argument",
+                                    arg);
+                    return -1;
+                }
+            } else if (inline_arg) {
+                cli_usage_error(cli, "option '%s' takes no argument", arg);
+                return -1;
+            }
+            if (is_store)
+                cli->store_dir = value;
+            else
+                values[which] = value;
+            continue;
+        }
+        if (npos == max_pos) {
+            cli_usage_error(cli, "unexpected argument '%s'", arg);
+            return -1;
+        }
+        pos[npos++] = arg;
+    }
+    return npos;
+}

@@ -1,0 +1,205 @@
+/*
+ * cmd_catalog.c -- the commands about names: info, list, rm.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "literal.h"
+
+/* What info shows of one array or view. */
+static void print_info_text(ndshm_array *a, const char *name)
+{
+    char shape[800], strides[800];
+    const char *base = ndshm_array_base(a);
+    ndshm_dtype t = ndshm_array_dtype(a);
+    printf("name:     %s\n", name);
+    printf("kind:     %s\n", ndshm_array_is_view(a) ? "view" : "array");
+    printf("base:     %s\n", base ? base : "-");
+    printf("dtype:    %s (%s)\n", ndshm_dtype_name(t), ndshm_dtype_descr(t));
+    printf("shape:    %s\n", shape_text(ndshm_array_ndim(a),
+                                        ndshm_array_shape(a), shape,
+                                        sizeof shape));
+    printf("strides:  %s\n", shape_text(ndshm_array_ndim(a),
+                                        ndshm_array_strides(a), strides,
+                                        sizeof strides));
+    printf("offset:   %" PRId64 "\n", ndshm_array_offset(a));
+    printf("path:     %s\n", ndshm_array_path(a));
+    printf("readonly: %s\n", ndshm_array_readonly(a) ? "yes" : "no");
+    printf("version:  %" PRIu64 "\n", ndshm_array_version(a));
+}
+
+static void json_ints(const int64_t *v, int n)
+{
+    putchar('[');
+    for (int i = 0; i < n; i++)
+        printf(i ? ", %" PRId64 : "%" PRId64, v[i]);
+    putchar(']');
+}
+
+static void print_info_json(ndshm_array *a, const char *name)
+{
+    const char *base = ndshm_array_base(a);
+    int ndim = ndshm_array_ndim(a);
+    fputs("{\"name\": ", stdout);
+    cli_json_string(stdout, name);
+    printf(", \"kind\": \"%s\", \"base\": ",
+           ndshm_array_is_view(a) ? "view" : "array");
+    if (base)
+        cli_json_string(stdout, base);
+    else
+        fputs("null", stdout);
+    printf(", \"dtype\": \"%s\", \"shape\": ",
+           ndshm_dtype_descr(ndshm_array_dtype(a)));
+    json_ints(ndshm_array_shape(a), ndim);
+    fputs(", \"strides\": ", stdout);
+    json_ints(ndshm_array_strides(a), ndim);
+    printf(", \"offset\": %" PRId64 ", \"path\": ", ndshm_array_offset(a));
+    cli_json_string(stdout, ndshm_array_path(a));
+    printf(", \"readonly\": %s, \"id\": %" PRIu64 ", \"version\": %" PRIu64
+           "}",
+           ndshm_array_readonly(a) ? "true" : "false", ndshm_array_id(a),
+           ndshm_array_version(a));
+}
+
+/*
+ * Open expr to describe it.  Read-write when we may, so that the handle's
+ * read-only flag is the view's own; read-only when the file refuses us.
+ */
+static int open_described(ndshm_store *st, const char *expr, ndshm_array **a)
+{
+    int rc = ndshm_array_open(a, st, expr, 0);
+    if (rc == NDSHM_ESYS)
+        rc = ndshm_array_open(a, st, expr, NDSHM_READONLY);
+    return rc;
+}
+
+int cmd_info(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_opt opts[] = {{"json", 'j', false},
+                                          {NULL, 0, false}};
+    const char *v[1], *pos[1];
+    int npos = cli_parse(cli, argc, argv, opts, v, pos, 1);
+    if (npos < 0)
+        return EXIT_USAGE;
+    if (npos != 1)
+        return cli_usage_error(cli, "expected NAME or EXPR");
+    ndshm_store *st = cli_store(cli);
+    if (st == NULL)
+        return EXIT_ERROR;
+    ndshm_array *a;
+    if (open_described(st, pos[0], &a) != 0)
+        return cli_lib_error(cli, "cannot open '%s'", pos[0]);
+    if (v[0]) {
+        print_info_json(a, pos[0]);
+        putchar('\n');
+    } else {
+        print_info_text(a, pos[0]);
+    }
+    ndshm_array_close(a);
+    return EXIT_OK;
+}
+
+struct names {
+    char **v;
+    size_t n, cap;
+};
+
+static int add_name(const char *name, void *ctx)
+{
+    struct names *ns = ctx;
+    if (ns->n == ns->cap) {
+        size_t cap = ns->cap ? 2 * ns->cap : 16;
+        char **p = realloc(ns->v, cap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        ns->v = p;
+        ns->cap = cap;
+    }
+    if ((ns->v[ns->n] = strdup(name)) == NULL)
+        return -1;
+    ns->n++;
+    return 0;
+}
+
+int cmd_list(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_opt opts[] = {{"json", 'j', false},
+                                          {NULL, 0, false}};
+    const char *v[1];
+    int npos = cli_parse(cli, argc, argv, opts, v, NULL, 0);
+    if (npos < 0)
+        return EXIT_USAGE;
+    ndshm_store *st = cli_store(cli);
+    if (st == NULL)
+        return EXIT_ERROR;
+    struct names ns = {NULL, 0, 0};
+    int rc = ndshm_list(st, add_name, &ns);
+    int status = EXIT_OK;
+    if (rc == -1)
+        status = cli_error(cli, "cannot list: out of memory");
+    else if (rc != 0)
+        status = cli_lib_error(cli, "cannot list");
+    bool json = v[0] != NULL;
+    if (status == EXIT_OK && json)
+        putchar('[');
+    else if (status == EXIT_OK && ns.n > 0)
+        printf("%-20s %-5s %-10s %-16s %s\n", "NAME", "KIND", "DTYPE",
+               "SHAPE", "BASE");
+    size_t shown = 0;
+    for (size_t i = 0; status == EXIT_OK && i < ns.n; i++) {
+        ndshm_array *a;
+        /* a name removed since the listing is simply not shown */
+        if (open_described(st, ns.v[i], &a) != 0)
+            continue;
+        if (json) {
+            fputs(shown ? ", " : "", stdout);
+            print_info_json(a, ns.v[i]);
+        } else {
+            char shape[800];
+            const char *base = ndshm_array_base(a);
+            printf("%-20s %-5s %-10s %-16s %s\n", ns.v[i],
+                   ndshm_array_is_view(a) ? "view" : "array",
+                   ndshm_dtype_name(ndshm_array_dtype(a)),
+                   shape_text(ndshm_array_ndim(a), ndshm_array_shape(a),
+                              shape, sizeof shape),
+                   ndshm_array_is_view(a) ? (base ? base : "(removed)") : "");
+        }
+        shown++;
+        ndshm_array_close(a);
+    }
+    if (status == EXIT_OK && json)
+        puts("]");
+    for (size_t i = 0; i < ns.n; i++)
+        free(ns.v[i]);
+    free(ns.v);
+    return status;
+}
+
+int cmd_rm(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_opt opts[] = {{"force", 'f', false},
+                                          {NULL, 0, false}};
+    const char *v[1], *pos[256];
+    int npos = cli_parse(cli, argc, argv, opts, v, pos, 256);
+    if (npos < 0)
+        return EXIT_USAGE;
+    if (npos == 0 && !v[0])
+        return cli_usage_error(cli, "missing NAME");
+    ndshm_store *st = npos ? cli_store(cli) : NULL;
+    if (npos && st == NULL)
+        return EXIT_ERROR;
+    int status = EXIT_OK;
+    for (int i = 0; i < npos; i++) {
+        int rc = ndshm_remove(st, pos[i]);
+        if (rc == NDSHM_ENOTFOUND && v[0])
+            continue;
+        if (rc != 0)
+            status = cli_lib_error(cli, "cannot remove '%s'", pos[i]);
+    }
+    return status;
+}

@@ -1,0 +1,117 @@
+/*
+ * cmd_data.c -- the commands that move element values: set, get, export.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "format.h"
+#include "literal.h"
+
+/* Open EXPR; prints the error. */
+static ndshm_array *open_expr(struct cli *cli, const char *expr,
+                              unsigned flags)
+{
+    ndshm_store *st = cli_store(cli);
+    if (st == NULL)
+        return NULL;
+    ndshm_array *a;
+    if (ndshm_array_open(&a, st, expr, flags) != 0) {
+        cli_lib_error(cli, "cannot open '%s'", expr);
+        return NULL;
+    }
+    return a;
+}
+
+int cmd_set(struct cli *cli, int argc, char **argv)
+{
+    const char *pos[2];
+    int npos = cli_parse(cli, argc, argv, NULL, NULL, pos, 2);
+    if (npos < 0)
+        return EXIT_USAGE;
+    if (npos != 2)
+        return cli_usage_error(cli, "expected EXPR and VALUE");
+    struct literal lit;
+    if (cli_value(cli, pos[1], &lit) != 0)
+        return EXIT_ERROR;
+    ndshm_array *a = open_expr(cli, pos[0], 0);
+    if (a == NULL) {
+        literal_free(&lit);
+        return EXIT_ERROR;
+    }
+    char what[600];
+    snprintf(what, sizeof what, "cannot set '%s'", pos[0]);
+    ndshm_dtype dtype = ndshm_array_dtype(a);
+    int64_t strides[NDSHM_MAXDIMS];
+    char err[900];
+    /* Every value is converted and checked before the first write. */
+    int status = cli_convert_value(cli, &lit, dtype, what);
+    if (status == EXIT_OK && lit.ndim == 0) {
+        if (ndshm_array_fill(a, lit.data) != 0)
+            status = cli_lib_error(cli, "%s", what);
+    } else if (status == EXIT_OK &&
+               literal_broadcast(&lit, ndshm_dtype_size(dtype),
+                                 ndshm_array_ndim(a), ndshm_array_shape(a),
+                                 strides, err, sizeof err) != 0) {
+        status = cli_error(cli, "%s: %s", what, err);
+    } else if (status == EXIT_OK &&
+               ndshm_array_write(a, lit.data, strides) != 0) {
+        status = cli_lib_error(cli, "%s", what);
+    }
+    ndshm_array_close(a);
+    literal_free(&lit);
+    return status;
+}
+
+int cmd_get(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_opt opts[] = {{"json", 'j', false},
+                                          {NULL, 0, false}};
+    const char *v[1], *pos[1];
+    int npos = cli_parse(cli, argc, argv, opts, v, pos, 1);
+    if (npos < 0)
+        return EXIT_USAGE;
+    if (npos != 1)
+        return cli_usage_error(cli, "expected EXPR");
+    ndshm_array *a = open_expr(cli, pos[0], NDSHM_READONLY);
+    if (a == NULL)
+        return EXIT_ERROR;
+    struct fmt_array f = {ndshm_array_dtype(a), ndshm_array_ndim(a),
+                          ndshm_array_shape(a), ndshm_array_strides(a),
+                          ndshm_array_data(a)};
+    int status = EXIT_OK;
+    if (v[0]) {
+        fmt_json(stdout, &f);
+        putchar('\n');
+    } else {
+        char *text = fmt_numpy_str(&f);
+        if (text == NULL)
+            status = cli_error(cli, "cannot print '%s': out of memory",
+                               pos[0]);
+        else
+            puts(text);
+        free(text);
+    }
+    ndshm_array_close(a);
+    return status;
+}
+
+int cmd_export(struct cli *cli, int argc, char **argv)
+{
+    const char *pos[2];
+    int npos = cli_parse(cli, argc, argv, NULL, NULL, pos, 2);
+    if (npos < 0)
+        return EXIT_USAGE;
+    if (npos != 2)
+        return cli_usage_error(cli, "expected EXPR and FILE.npy");
+    ndshm_array *a = open_expr(cli, pos[0], NDSHM_READONLY);
+    if (a == NULL)
+        return EXIT_ERROR;
+    int status = EXIT_OK;
+    if (ndshm_npy_export(a, pos[1], 0) != 0)
+        status = cli_lib_error(cli, "cannot export '%s'", pos[0]);
+    ndshm_array_close(a);
+    return status;
+}
