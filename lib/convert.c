@@ -131,11 +131,9 @@ static bool int_range(ndshm_dtype t, int64_t *lo, uint64_t *hi)
     }
 }
 
-static void store_int(ndshm_dtype t, unsigned char *p, int64_t i, uint64_t u,
-                      bool negative)
+/* An in-range integer as its two's complement bits: the low bytes are it. */
+static void store_int(ndshm_dtype t, unsigned char *p, uint64_t bits)
 {
-    /* Two's complement: the low bytes of either form are the result. */
-    uint64_t bits = negative ? (uint64_t)i : u;
     memcpy(p, &bits, ndshm_dtype_size(t)); /* little-endian host */
 }
 
@@ -167,13 +165,13 @@ static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
         if (v->kind == 'i') {
             if (v->i < lo || (v->i > 0 && (uint64_t)v->i > hi))
                 return refuse(v, t, index, count, "is out of range for");
-            store_int(t, p, v->i, 0, v->i < 0);
+            store_int(t, p, (uint64_t)v->i);
             return 0;
         }
         if (v->kind == 'u' || v->kind == 'b') {
             if (v->u > hi)
                 return refuse(v, t, index, count, "is out of range for");
-            store_int(t, p, 0, v->u, false);
+            store_int(t, p, v->u);
             return 0;
         }
         if (isnan(re) || isinf(re))
@@ -183,10 +181,7 @@ static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
         double top = ldexp((double)(hi / 2 + 1), 1);
         if (x < (double)lo || x >= top)
             return refuse(v, t, index, count, "is out of range for");
-        if (x < 0)
-            store_int(t, p, (int64_t)x, 0, true);
-        else
-            store_int(t, p, 0, (uint64_t)x, false);
+        store_int(t, p, x < 0 ? (uint64_t)(int64_t)x : (uint64_t)x);
         return 0;
     }
 

@@ -48,7 +48,7 @@ double ff_round_to(double v, int bits)
 /* Does the decimal digits * 10^exp read back as v in the float type? */
 static bool reads_back(const char *digits, int exp, double v, int bits)
 {
-    char text[64];
+    char text[EXACT_DIGITS + 32];
     snprintf(text, sizeof text, "%se%d", digits, exp);
     if (bits == 32)
         return (double)strtof(text, NULL) == v;
@@ -151,6 +151,14 @@ static int generate(double a, int bits, const struct ff_opts *o,
         if (strlen(pick) + 1 > cap)
             pick = "0";
         strcpy(out, pick);
+        if (take_up) {
+            /* Dragon4 drops the zeros a carry leaves: 0.00000249|6 -> 25e-7 */
+            size_t n = strlen(out);
+            while (n > 1 && out[n - 1] == '0') {
+                out[--n] = '\0';
+                p++;
+            }
+        }
         return p;
     }
 }
