@@ -1,0 +1,2 @@
+/* ff_dump.c -- placeholder */
+int main(void) { return 0; }

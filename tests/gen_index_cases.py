@@ -1,0 +1,1 @@
+# gen_index_cases.py -- placeholder

@@ -1,0 +1,2 @@
+/* multiprocess.c -- placeholder */
+int main(void) { return 77; }
