@@ -162,12 +162,16 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         } else {
             char shape[800];
             const char *base = ndshm_array_base(a);
-            printf("%-20s %-5s %-10s %-16s %s\n", ns.v[i],
-                   ndshm_array_is_view(a) ? "view" : "array",
-                   ndshm_dtype_name(ndshm_array_dtype(a)),
-                   shape_text(ndshm_array_ndim(a), ndshm_array_shape(a),
-                              shape, sizeof shape),
-                   ndshm_array_is_view(a) ? (base ? base : "(removed)") : "");
+            bool view = ndshm_array_is_view(a);
+            shape_text(ndshm_array_ndim(a), ndshm_array_shape(a), shape,
+                       sizeof shape);
+            /* BASE only for views, so that no line ends in blanks */
+            printf("%-20s %-5s %-10s ", ns.v[i], view ? "view" : "array",
+                   ndshm_dtype_name(ndshm_array_dtype(a)));
+            if (view)
+                printf("%-16s %s\n", shape, base ? base : "(removed)");
+            else
+                printf("%s\n", shape);
         }
         shown++;
         ndshm_array_close(a);

@@ -96,7 +96,7 @@ static void main_usage(FILE *out)
           "                /dev/shm/ndshm-$UID)\n"
           "  -h, --help    show this help, or a command's with COMMAND --help\n"
           "  --version     show the version\n\n"
-          "Exit status: 0 success, 1 error, 2 usage error, 3 timeout.\n",
+          "Exit status: 0 success, 1 error, 2 usage error.\n",
           out);
 }
 
