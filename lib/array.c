@@ -189,11 +189,10 @@ int ndshm_array_create_from_buffer(ndshm_store *st, const char *name,
 {
     if (flags != 0)
         return ndshm__err(NDSHM_EINVAL, "unknown flags 0x%x", flags);
-    if (data == NULL) {
-        int64_t n;
-        if (ndim > 0 && shape && ndshm__shape_size(ndim, shape, &n) && n > 0)
-            return ndshm__err(NDSHM_EINVAL, "NULL data");
-    }
+    int64_t n;
+    if (data == NULL && (ndim == 0 || shape != NULL) && ndim >= 0 &&
+        ndim <= NDSHM_MAXDIMS && ndshm__shape_size(ndim, shape, &n) && n > 0)
+        return ndshm__err(NDSHM_EINVAL, "NULL data for a non-empty array");
     struct fill_init f = {data, dtype, ndim, shape, strides};
     return ndshm__create_array(st, name, dtype, ndim, shape, data ? copy_init : NULL,
                         &f);

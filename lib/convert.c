@@ -193,16 +193,21 @@ static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
     if ((isfinite(re) && fabs(re) >= limit) ||
         (isfinite(im) && fabs(im) >= limit))
         return refuse(v, t, index, count, "is out of range for");
+    /* Integers go to float directly: through double they would round
+     * twice (2^62 + 2^38 + 1 must become 0x1.000002p62, not 2^62). */
+    float re32 = v->kind == 'i' ? (float)v->i
+               : (v->kind == 'u' || v->kind == 'b') ? (float)v->u
+               : (float)re;
     switch (t) {
     case NDSHM_FLOAT16: {
         uint16_t h = ndshm__double_to_half(re);
         memcpy(p, &h, 2);
         break;
     }
-    case NDSHM_FLOAT32: { float f = (float)re; memcpy(p, &f, 4); break; }
+    case NDSHM_FLOAT32: memcpy(p, &re32, 4); break;
     case NDSHM_FLOAT64: memcpy(p, &re, 8); break;
     case NDSHM_COMPLEX64: {
-        float f[2] = {(float)re, (float)im};
+        float f[2] = {re32, (float)im};
         memcpy(p, f, 8);
         break;
     }

@@ -107,7 +107,7 @@ static bool take_int(struct parser *ps, int64_t *out)
     if (*p == '+' || *p == '-') {
         neg = *p == '-';
         p++;
-        while (*p == ' ')
+        while (*p == ' ' || *p == '\t')
             p++;
     }
     if (!isdigit((unsigned char)*p))

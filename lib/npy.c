@@ -97,6 +97,8 @@ size_t ndshm__npy_header_len(const unsigned char *pre, size_t len)
         return 0;
     }
     unsigned major = pre[6];
+    if (pre[7] != 0)
+        major = 0; /* NumPy knows only 1.0, 2.0 and 3.0 */
     if (major == 1)
         return 10 + (size_t)(pre[8] | pre[9] << 8);
     if (major == 2 || major == 3) {
@@ -108,7 +110,7 @@ size_t ndshm__npy_header_len(const unsigned char *pre, size_t len)
                      (size_t)pre[10] << 16 | (size_t)pre[11] << 24);
     }
     ndshm__err(NDSHM_EINVAL, ".npy format version %u.%u is not supported",
-               major, pre[7]);
+               pre[6], pre[7]);
     return 0;
 }
 
@@ -261,6 +263,9 @@ int ndshm__npy_parse(const unsigned char *buf, size_t len,
     }
     if (!seen_descr || !seen_order || !seen_shape)
         return bad("missing 'descr', 'fortran_order' or 'shape'");
+    lit_space(&l);
+    if (l.p != l.end)
+        return bad("text after the dict");
     out->data_offset = hlen;
     return 0;
 }

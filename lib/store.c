@@ -99,6 +99,7 @@ static int env_open(const char *path, dev_t dev, ino_t ino,
     if (e == NULL)
         return ndshm__err(NDSHM_ENOMEM, "out of memory");
     e->data_fd = -1;
+    e->pid = getpid();
     e->dev = dev;
     e->ino = ino;
     e->refs = 1;
@@ -163,7 +164,9 @@ int ndshm_store_open(ndshm_store **out, const char *dir, unsigned flags)
 
     pthread_mutex_lock(&registry_lock);
     struct ndshm_env *e = registry;
-    while (e && !(e->dev == sb.st_dev && e->ino == sb.st_ino))
+    pid_t pid = getpid();
+    while (e && !(e->dev == sb.st_dev && e->ino == sb.st_ino &&
+                  e->pid == pid))
         e = e->next;
     if (e) {
         e->refs++;

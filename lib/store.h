@@ -12,6 +12,7 @@
  * from one) shares this, reference counted.
  */
 struct ndshm_env {
+    pid_t pid; /* the process that opened it: never shared across fork */
     dev_t dev;
     ino_t ino;
     char *path;    /* absolute store directory */
