@@ -22,6 +22,13 @@ int ndshm__layout(ndshm_dtype dtype, int ndim, const int64_t *shape,
                   struct ndshm_layout *out)
 {
     int64_t count, nbytes, ctl, total;
+    /* As NumPy: the dimensions other than 0 must fit too, or the strides
+     * of an empty array like (0, 2**63-1) would overflow. */
+    int64_t span = (int64_t)ndshm_dtype_size(dtype);
+    for (int i = 0; i < ndim; i++)
+        if (shape[i] > 0 && __builtin_mul_overflow(span, shape[i], &span))
+            return ndshm__err(NDSHM_ERANGE, "array too large: its size "
+                              "overflows 64 bits");
     if (!ndshm__shape_size(ndim, shape, &count) ||
         __builtin_mul_overflow(count, (int64_t)ndshm_dtype_size(dtype),
                                &nbytes) ||

@@ -303,9 +303,9 @@ NDSHM_API int ndshm_array_is_view(const ndshm_array *a);
 /* The catalog name the expression started from ("arr" for "arr[1:]"). */
 NDSHM_API const char *ndshm_array_name(const ndshm_array *a);
 /*
- * For a view, the name of the array it looks into, or NULL once that name
- * has been removed (the data lives on).  NULL for an array, which owns its
- * data (as NumPy's .base is None).
+ * For a view, the name of the array it looks into, or NULL when that name
+ * had been removed (the data lives on) by the time a was opened.  NULL for
+ * an array, which owns its data (as NumPy's .base is None).
  */
 NDSHM_API const char *ndshm_array_base(const ndshm_array *a);
 /* Absolute path of the data file (a .npy file NumPy can map). */
