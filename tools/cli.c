@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -59,19 +61,9 @@ int cli_value(struct cli *cli, const char *text, struct literal *lit)
 int cli_convert_value(struct cli *cli, struct literal *lit, ndshm_dtype dtype,
                       const char *what)
 {
-    if (lit->dtype == dtype)
-        return EXIT_OK;
-    size_t size = ndshm_dtype_size(dtype);
-    void *buf = malloc(lit->count ? lit->count * size : 1);
-    if (buf == NULL)
-        return cli_error(cli, "%s: out of memory", what);
-    if (ndshm_convert(dtype, buf, lit->dtype, lit->data, lit->count) != 0) {
-        free(buf);
-        return cli_lib_error(cli, "%s", what);
-    }
-    free(lit->data);
-    lit->data = buf;
-    lit->dtype = dtype;
+    char err[512];
+    if (lit->dtype != dtype && literal_convert(lit, dtype, err, sizeof err))
+        return cli_error(cli, "%s: %s", what, err);
     return EXIT_OK;
 }
 
@@ -103,7 +95,10 @@ ndshm_store *cli_store(struct cli *cli)
 
 static const struct cli_opt store_opt = {"store", 0, true};
 
-/* The option opts[i] that arg names, or -1; *inline_arg for --name=value. */
+/*
+ * The option opts[i] that arg names; -1 for a positional (or --store, then
+ * *is_store); -2 for an unknown option.  *inline_arg for --name=value.
+ */
 static int find_opt(const char *arg, const struct cli_opt *opts,
                     const char **inline_arg, bool *is_store)
 {
@@ -130,6 +125,11 @@ static int find_opt(const char *arg, const struct cli_opt *opts,
         if (opts[i].short_name && arg[0] == '-' &&
             arg[1] == opts[i].short_name && arg[2] == '\0')
             return i;
+    /* "-5", "-.5", "-inf", "-nan", "-Infinity", "-2j" are values */
+    if (arg[0] == '-' && isalpha((unsigned char)arg[1]) &&
+        strncasecmp(arg + 1, "inf", 3) != 0 &&
+        strncasecmp(arg + 1, "nan", 3) != 0)
+        return -2;
     return -1;
 }
 

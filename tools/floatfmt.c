@@ -23,6 +23,11 @@
 
 /* Enough digits for the exact expansion of any double (at most 767). */
 #define EXACT_DIGITS 800
+/* precision and min_digits are clamped here: past every double's last
+ * digit (2^-1074 has 1074 after the point), so nothing is lost. */
+#define MAX_DIGITS 1100
+/* The most digit positions an output can span: 10^308 down to 10^-1100. */
+#define SPAN (309 + MAX_DIGITS + 16)
 
 struct ff_opts ff_defaults(bool scientific)
 {
@@ -48,7 +53,7 @@ double ff_round_to(double v, int bits)
 /* Does the decimal digits * 10^exp read back as v in the float type? */
 static bool reads_back(const char *digits, int exp, double v, int bits)
 {
-    char text[EXACT_DIGITS + 32];
+    char text[SPAN + 32];
     snprintf(text, sizeof text, "%se%d", digits, exp);
     if (bits == 32)
         return (double)strtof(text, NULL) == v;
@@ -89,14 +94,16 @@ static int generate(double a, int bits, const struct ff_opts *o,
     int nd = (int)strlen(d);
 
     const int NONE_HI = 1 << 20, NONE_LO = -(1 << 20);
+    int min_digits = o->min_digits < MAX_DIGITS ? o->min_digits : MAX_DIGITS;
+    int precision = o->precision < MAX_DIGITS ? o->precision : MAX_DIGITS;
     int forced = NONE_HI; /* stopping allowed once p <= forced */
-    if (o->min_digits >= 0)
-        forced = o->scientific ? E - o->min_digits : -o->min_digits;
+    if (min_digits >= 0)
+        forced = o->scientific ? E - min_digits : -min_digits;
     int cut = NONE_LO; /* never go below this position */
-    if (o->precision >= 0)
-        cut = o->scientific ? E - o->precision : -o->precision;
+    if (precision >= 0)
+        cut = o->scientific ? E - precision : -precision;
 
-    char down[EXACT_DIGITS + 8], up[EXACT_DIGITS + 8];
+    char down[SPAN + 8], up[SPAN + 8];
     int p = E > cut ? E : cut;
     for (;; p--) {
         /* down: the digits at positions E..p; positions above E are 0 */
@@ -185,12 +192,11 @@ static void puts_(struct out *o, const char *s)
 }
 
 /* Trim trailing zeros of frac (len n) per mode; returns the new length. */
-static int trim_zeros(const char *frac, int n, int min_keep,
-                      enum ff_trim mode)
+static int trim_zeros(const char *frac, int n, enum ff_trim mode)
 {
     if (mode == FF_TRIM_KEEP)
         return n;
-    while (n > min_keep && n > 0 && frac[n - 1] == '0')
+    while (n > 0 && frac[n - 1] == '0')
         n--;
     return n;
 }
@@ -206,13 +212,14 @@ size_t ff_format(double v, int bits, const struct ff_opts *o, char *buf,
         sign[0] = '+';
 
     if (!isfinite(v)) {
-        puts_(&w, isnan(v) ? (o->sign ? "+" : "") : sign);
+        /* Dragon4 signs inf but never nan */
+        puts_(&w, isnan(v) ? "" : sign);
         puts_(&w, isnan(v) ? "nan" : "inf");
         buf[w.len] = '\0';
         return w.overflow ? 0 : w.len;
     }
 
-    char c[EXACT_DIGITS + 8];
+    char c[SPAN + 8];
     int p = generate(fabs(v), bits, o, c, sizeof c);
     int nc = (int)strlen(c);
     int top = p + nc - 1; /* exponent of c's first digit */
@@ -223,38 +230,45 @@ size_t ff_format(double v, int bits, const struct ff_opts *o, char *buf,
     /* the digit at position pos (10^pos) */
 #define DIGIT(pos) ((pos) <= top && (pos) >= p ? c[top - (pos)] : '0')
 
-    char ipart[EXACT_DIGITS + 16], frac[EXACT_DIGITS + 16];
+    char ipart[SPAN + 8], frac[SPAN + 8];
     int ni = 0, nf = 0, exp10 = 0;
     if (o->scientific) {
         exp10 = zero ? 0 : top;
         ipart[ni++] = zero ? '0' : c[0];
-        for (int pos = top - 1; pos >= p && nf < EXACT_DIGITS; pos--)
+        for (int pos = top - 1; pos >= p && nf < SPAN; pos--)
             frac[nf++] = DIGIT(pos);
     } else {
         if (top < 0)
             ipart[ni++] = '0';
-        for (int pos = top; pos >= 0 && ni < EXACT_DIGITS; pos--)
+        for (int pos = top; pos >= 0 && ni < SPAN; pos--)
             ipart[ni++] = DIGIT(pos);
-        for (int pos = -1; pos >= p && nf < EXACT_DIGITS; pos--)
+        for (int pos = -1; pos >= p && nf < SPAN; pos--)
             frac[nf++] = DIGIT(pos);
     }
 #undef DIGIT
-    /* In unique mode only min_digits pads with zeros, never precision. */
+    /* Pad to min_digits first, then trim: NumPy's order, so a trim other
+     * than 'k' takes the padding away again. */
     int min_frac = o->min_digits > 0 ? o->min_digits : 0;
-    nf = trim_zeros(frac, nf, min_frac, o->trim);
-    while (nf < min_frac && nf < EXACT_DIGITS)
+    if (min_frac > MAX_DIGITS)
+        min_frac = MAX_DIGITS;
+    while (nf < min_frac)
         frac[nf++] = '0';
+    nf = trim_zeros(frac, nf, o->trim);
     if (o->trim == FF_TRIM_ONE_ZERO && nf == 0)
         frac[nf++] = '0';
     ipart[ni] = '\0';
     frac[nf] = '\0';
+    /* '-' drops a bare point, except in scientific form with min_digits
+     * (NumPy: dragon4_scientific(1.0, min_digits=1, trim='-') is 1.e+00) */
+    bool point = !(o->trim == FF_TRIM_DPT_ZEROS && nf == 0 &&
+                   !(o->scientific && o->min_digits > 0));
 
     int lead = (int)strlen(sign) + ni;
     for (int i = lead; i < o->pad_left; i++)
         put(&w, ' ');
     puts_(&w, sign);
     puts_(&w, ipart);
-    if (!(o->trim == FF_TRIM_DPT_ZEROS && nf == 0))
+    if (point)
         put(&w, '.');
     puts_(&w, frac);
     if (o->scientific) {
@@ -267,7 +281,8 @@ size_t ff_format(double v, int bits, const struct ff_opts *o, char *buf,
         put(&w, exp10 < 0 ? '-' : '+');
         puts_(&w, e);
     } else {
-        for (int i = nf; i < o->pad_right; i++)
+        /* a dropped point's place is padded too */
+        for (int i = point ? nf : nf - 1; i < o->pad_right; i++)
             put(&w, ' ');
     }
     buf[w.len] = '\0';

@@ -17,6 +17,8 @@ enum ff_trim {
     FF_TRIM_DPT_ZEROS  /* '-': drop zeros and the point: "1" */
 };
 
+/* precision and min_digits above 1100 act as 1100: past the last digit of
+ * any double (2^-1074 has 1074 digits after the point). */
 struct ff_opts {
     bool scientific;
     int precision;  /* most digits after the point; -1 for no limit */

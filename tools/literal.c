@@ -115,6 +115,8 @@ static int parse_number(struct parser *ps, struct scalar *s, bool *imag)
     if (p[0] == '0' && strchr("xXoObB", p[1]) && p[1] != '\0') {
         base = strchr("xX", p[1]) ? 16 : strchr("oO", p[1]) ? 8 : 2;
         p += 2;
+        if (*p == '_') /* Python allows 0x_ff */
+            p++;
     }
     bool is_float = false, seen_digit = false;
     for (; *p; p++) {
@@ -189,6 +191,7 @@ static int parse_number(struct parser *ps, struct scalar *s, bool *imag)
 
 static int parse_scalar(struct parser *ps, struct scalar *s)
 {
+    const char *start = ps->p;
     memset(s, 0, sizeof *s);
     if (word_at(ps->p, "True", false) || word_at(ps->p, "true", false)) {
         ps->p += 4;
@@ -205,9 +208,11 @@ static int parse_scalar(struct parser *ps, struct scalar *s)
     if (parse_number(ps, s, &imag) != 0)
         return -1;
     if (imag) {
+        /* Python's -2j is -(0+2j): its real part is -0.0 */
+        bool neg = *start == '-';
         double im = s->kind == S_FLOAT ? s->re : (double)s->i;
         s->kind = S_COMPLEX;
-        s->re = 0;
+        s->re = neg ? -0.0 : 0.0;
         s->im = im;
         return 0;
     }
@@ -345,7 +350,7 @@ static bool check_shape(const struct node *n, int depth,
 }
 
 struct kinds {
-    bool any_int, any_big, any_neg, any_float, any_complex;
+    bool any_int, any_big, any_float, any_complex;
 };
 
 static void note_kinds(const struct node *n, struct kinds *k)
@@ -357,22 +362,23 @@ static void note_kinds(const struct node *n, struct kinds *k)
     }
     switch (n->s.kind) {
     case S_BOOL: break;
-    case S_INT:
-        k->any_int = true;
-        k->any_neg |= n->s.i < 0;
-        break;
+    case S_INT: k->any_int = true; break;
     case S_UINT: k->any_big = true; break;
     case S_FLOAT: k->any_float = true; break;
     case S_COMPLEX: k->any_complex = true; break;
     }
 }
 
-/* np.array's choice, including that mixing 2**63 and -1 gives float64. */
+/*
+ * np.array's choice.  An integer above int64's range is uint64, any other
+ * integer int64, and the two together promote to float64 (NumPy 1.24):
+ * [2**63, 1] is float64, [2**63, True] uint64.
+ */
 static ndshm_dtype infer(const struct kinds *k, bool empty)
 {
     if (k->any_complex)
         return NDSHM_COMPLEX128;
-    if (k->any_float || empty || (k->any_big && k->any_neg))
+    if (k->any_float || empty || (k->any_big && k->any_int))
         return NDSHM_FLOAT64;
     if (k->any_big)
         return NDSHM_UINT64;
@@ -410,15 +416,56 @@ static void store(const struct scalar *s, ndshm_dtype t, unsigned char *dst)
     }
 }
 
-static void fill(const struct node *n, ndshm_dtype t, unsigned char **dst)
+/* The scalars of the tree in C order. */
+static void flatten(const struct node *n, struct scalar **dst)
 {
     if (n->is_list) {
         for (size_t i = 0; i < n->n; i++)
-            fill(&n->items[i], t, dst);
+            flatten(&n->items[i], dst);
         return;
     }
-    store(&n->s, t, *dst);
-    *dst += ndshm_dtype_size(t);
+    *(*dst)++ = n->s;
+}
+
+/* The dtype a scalar is held in exactly. */
+static ndshm_dtype own_dtype(const struct scalar *s)
+{
+    switch (s->kind) {
+    case S_BOOL: return NDSHM_BOOL;
+    case S_INT: return NDSHM_INT64;
+    case S_UINT: return NDSHM_UINT64;
+    case S_FLOAT: return NDSHM_FLOAT64;
+    default: return NDSHM_COMPLEX128;
+    }
+}
+
+int literal_convert(struct literal *lit, ndshm_dtype dtype, char *err,
+                    size_t errlen)
+{
+    size_t size = ndshm_dtype_size(dtype);
+    unsigned char *out = malloc(lit->count ? lit->count * size : 1);
+    if (out == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    const struct scalar *sc = lit->scalars;
+    for (size_t k = 0; k < lit->count; k++) {
+        unsigned char tmp[16];
+        ndshm_dtype own = own_dtype(&sc[k]);
+        store(&sc[k], own, tmp);
+        if (ndshm_convert(dtype, out + k * size, own, tmp, 1) != 0) {
+            if (lit->ndim == 0)
+                snprintf(err, errlen, "%s", ndshm_errmsg());
+            else
+                snprintf(err, errlen, "element %zu: %s", k, ndshm_errmsg());
+            free(out);
+            return -1;
+        }
+    }
+    free(lit->data);
+    lit->data = out;
+    lit->dtype = dtype;
+    return 0;
 }
 
 int literal_parse(const char *text, struct literal *out, char *err,
@@ -446,20 +493,26 @@ int literal_parse(const char *text, struct literal *out, char *err,
         }
     }
     if (rc == 0) {
-        struct kinds k = {false, false, false, false, false};
+        struct kinds k = {false, false, false, false};
         note_kinds(&root, &k);
         size_t count = 1;
         for (int i = 0; i < out->ndim; i++)
             count *= (size_t)out->shape[i];
         out->dtype = infer(&k, count == 0);
         out->count = count;
-        out->data = malloc(count ? count * ndshm_dtype_size(out->dtype) : 1);
-        if (out->data == NULL) {
+        size_t size = ndshm_dtype_size(out->dtype);
+        out->data = malloc(count ? count * size : 1);
+        out->scalars = malloc(count ? count * sizeof(struct scalar) : 1);
+        if (out->data == NULL || out->scalars == NULL) {
             snprintf(err, errlen, "out of memory");
+            literal_free(out);
             rc = -1;
         } else {
-            unsigned char *dst = out->data;
-            fill(&root, out->dtype, &dst);
+            struct scalar *sc = out->scalars;
+            flatten(&root, &sc);
+            sc = out->scalars;
+            for (size_t i = 0; i < count; i++)
+                store(&sc[i], out->dtype, (unsigned char *)out->data + i * size);
         }
     }
     free_node(&root);
@@ -469,7 +522,8 @@ int literal_parse(const char *text, struct literal *out, char *err,
 void literal_free(struct literal *lit)
 {
     free(lit->data);
-    lit->data = NULL;
+    free(lit->scalars);
+    lit->data = lit->scalars = NULL;
 }
 
 char *shape_text(int ndim, const int64_t *shape, char *buf, size_t cap)
@@ -481,6 +535,19 @@ char *shape_text(int ndim, const int64_t *shape, char *buf, size_t cap)
                               (long long)shape[i]);
     if (n < cap)
         snprintf(buf + n, cap - n, ndim == 1 ? ",)" : ")");
+    return buf;
+}
+
+/* NumPy's broadcast messages write shapes without blanks: "(2,3)". */
+static char *compact_shape(int ndim, const int64_t *shape, char *buf,
+                           size_t cap)
+{
+    size_t n = 0;
+    buf[n++] = '(';
+    for (int i = 0; i < ndim && n + 24 < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, i ? ",%lld" : "%lld",
+                              (long long)shape[i]);
+    snprintf(buf + n, cap - n, ndim == 1 ? ",)" : ")");
     return buf;
 }
 
@@ -514,11 +581,11 @@ int literal_broadcast(const struct literal *lit, size_t itemsize, int ndim,
         }
     }
     if (!ok) {
-        char a[400], b[400];
+        char a[700], b[700];
         snprintf(err, errlen, "could not broadcast input array from shape "
                  "%s into shape %s",
-                 shape_text(lit->ndim, lit->shape, a, sizeof a),
-                 shape_text(ndim, target, b, sizeof b));
+                 compact_shape(lit->ndim, lit->shape, a, sizeof a),
+                 compact_shape(ndim, target, b, sizeof b));
         return -1;
     }
     return 0;

@@ -18,6 +18,7 @@ struct literal {
     int64_t shape[NDSHM_MAXDIMS];
     size_t count;
     void *data; /* count elements of dtype, C order; malloc'd */
+    void *scalars; /* the elements as written, for literal_convert */
 };
 
 /*
@@ -30,6 +31,16 @@ struct literal {
 int literal_parse(const char *text, struct literal *out, char *err,
                   size_t errlen);
 void literal_free(struct literal *lit);
+
+/*
+ * Make data hold the elements in dtype, converting each from the value as
+ * written (as np.array(values, dtype=) does: 2**64-1 reaches uint64 exactly
+ * even beside a 0), with ndshm_convert's checks.  On failure returns -1
+ * with "element K: reason" (or just the reason for a scalar) in err, and
+ * the literal is unchanged.
+ */
+int literal_convert(struct literal *lit, ndshm_dtype dtype, char *err,
+                    size_t errlen);
 
 /*
  * Strides (bytes, for elements of itemsize) that present lit with shape
