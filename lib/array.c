@@ -102,7 +102,8 @@ static int publish_txn(struct ndshm_catalog *c, MDB_txn *txn, void *ctx)
 
     struct ndshm_file f = {.id = id, .dtype = p->dtype, .ndim = p->ndim,
                            .refs = 1};
-    memcpy(f.shape, p->shape, (size_t)p->ndim * sizeof *p->shape);
+    if (p->ndim > 0)
+        memcpy(f.shape, p->shape, (size_t)p->ndim * sizeof *p->shape);
     strcpy(f.owner, p->name);
     memset(&rec, 0, sizeof rec);
     rec.kind = NDSHM_KIND_ARRAY;
@@ -200,7 +201,11 @@ int ndshm_array_create_from_buffer(ndshm_store *st, const char *name,
 
 /* ---- resolving expressions ---------------------------------------------- */
 
-/* A record's window must lie inside its data file. */
+/*
+ * Every element a record's window reaches must lie inside its data file.
+ * An empty window reaches none, wherever its offset points (NumPy allows
+ * e[1] of an empty (2, 0) array; its data pointer is never read).
+ */
 static int check_window(const struct ndshm_window *w, ndshm_dtype dtype,
                         const struct ndshm_file *f, const char *name)
 {
@@ -209,7 +214,8 @@ static int check_window(const struct ndshm_window *w, ndshm_dtype dtype,
     if (ndshm__layout(f->dtype, f->ndim, f->shape, &lay) != 0 ||
         dtype != f->dtype ||
         !ndshm__window_extent(w, ndshm_dtype_size(dtype), &lo, &hi) ||
-        lo < NDSHM_DATA_OFFSET || hi > NDSHM_DATA_OFFSET + lay.nbytes)
+        (lo != hi &&
+         (lo < NDSHM_DATA_OFFSET || hi > NDSHM_DATA_OFFSET + lay.nbytes)))
         return ndshm__err(NDSHM_ECORRUPT, "the catalog record of '%s' lies "
                           "outside its data file", name);
     return 0;

@@ -226,7 +226,8 @@ int ndshm_convert(ndshm_dtype dst_type, void *dst, ndshm_dtype src_type,
     size_t dsize = ndshm_dtype_size(dst_type);
     size_t ssize = ndshm_dtype_size(src_type);
     if (dst_type == src_type) {
-        memmove(dst, src, count * dsize);
+        if (count > 0)
+            memmove(dst, src, count * dsize);
         return 0;
     }
     unsigned char *d = dst;

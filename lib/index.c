@@ -344,7 +344,8 @@ void ndshm__window_contiguous(struct ndshm_window *w, int ndim,
 {
     w->ndim = ndim;
     w->offset = offset;
-    memcpy(w->shape, shape, (size_t)ndim * sizeof *shape);
+    if (ndim > 0)
+        memcpy(w->shape, shape, (size_t)ndim * sizeof *shape);
     ndshm__contiguous_strides(ndim, shape, itemsize, w->strides);
 }
 

@@ -139,8 +139,10 @@ void ndshm__strided_fill(int ndim, const int64_t *shape, void *dst,
                          size_t itemsize)
 {
     struct loop l;
+    /* src is never read in a fill; dst stands in so that the odometer's
+     * arithmetic stays on a real pointer (its strides are all 0) */
     if (simplify(&l, ndim, shape, dst_strides, NULL, 1))
-        run(&l, dst, NULL, value, itemsize);
+        run(&l, dst, dst, value, itemsize);
 }
 
 void ndshm__contiguous_strides(int ndim, const int64_t *shape,

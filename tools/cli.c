@@ -135,7 +135,8 @@ static int find_opt(const char *arg, const struct cli_opt *opts,
 
 int cli_parse(struct cli *cli, int argc, char **argv,
               const struct cli_opt *opts, const char **values,
-              const char **pos, int max_pos)
+              const char **pos, int min_pos, int max_pos,
+              const char *expected)
 {
     int npos = 0;
     for (int i = 0; opts && opts[i].name; i++)
@@ -184,6 +185,10 @@ int cli_parse(struct cli *cli, int argc, char **argv,
             return -1;
         }
         pos[npos++] = arg;
+    }
+    if (npos < min_pos) {
+        cli_usage_error(cli, "%s", expected);
+        return -1;
     }
     return npos;
 }

@@ -38,11 +38,13 @@ struct cli_opt {
  * absent.  Everything else is positional, including "-5" and "-inf";
  * "--" ends the options.  --store DIR is accepted by every command.
  * Returns the number of positionals (stored in pos), or -1 after printing
- * a usage error.
+ * a usage error: an unknown option, or fewer than min_pos or more than
+ * max_pos positionals ("<expected>" says what was expected).
  */
 int cli_parse(struct cli *cli, int argc, char **argv,
               const struct cli_opt *opts, const char **values,
-              const char **pos, int max_pos);
+              const char **pos, int min_pos, int max_pos,
+              const char *expected);
 
 /* "ndshm COMMAND: <message>" on stderr; returns EXIT_ERROR. */
 int cli_error(const struct cli *cli, const char *fmt, ...)

@@ -83,11 +83,9 @@ int cmd_info(struct cli *cli, int argc, char **argv)
     static const struct cli_opt opts[] = {{"json", 'j', false},
                                           {NULL, 0, false}};
     const char *v[1], *pos[1];
-    int npos = cli_parse(cli, argc, argv, opts, v, pos, 1);
-    if (npos < 0)
+    if (cli_parse(cli, argc, argv, opts, v, pos, 1, 1,
+                  "expected NAME or EXPR") < 0)
         return EXIT_USAGE;
-    if (npos != 1)
-        return cli_usage_error(cli, "expected NAME or EXPR");
     ndshm_store *st = cli_store(cli);
     if (st == NULL)
         return EXIT_ERROR;
@@ -131,8 +129,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     static const struct cli_opt opts[] = {{"json", 'j', false},
                                           {NULL, 0, false}};
     const char *v[1];
-    int npos = cli_parse(cli, argc, argv, opts, v, NULL, 0);
-    if (npos < 0)
+    if (cli_parse(cli, argc, argv, opts, v, NULL, 0, 0, "") < 0)
         return EXIT_USAGE;
     ndshm_store *st = cli_store(cli);
     if (st == NULL)
@@ -188,22 +185,27 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 {
     static const struct cli_opt opts[] = {{"force", 'f', false},
                                           {NULL, 0, false}};
-    const char *v[1], *pos[256];
-    int npos = cli_parse(cli, argc, argv, opts, v, pos, 256);
-    if (npos < 0)
-        return EXIT_USAGE;
-    if (npos == 0 && !v[0])
-        return cli_usage_error(cli, "missing NAME");
-    ndshm_store *st = npos ? cli_store(cli) : NULL;
-    if (npos && st == NULL)
-        return EXIT_ERROR;
+    const char *v[1];
+    /* as many names as arguments: `ndshm rm $(...)` may pass thousands */
+    const char **pos = malloc((size_t)argc * sizeof *pos);
+    if (pos == NULL)
+        return cli_error(cli, "out of memory");
+    int npos = cli_parse(cli, argc, argv, opts, v, pos, 0, argc, "");
     int status = EXIT_OK;
-    for (int i = 0; i < npos; i++) {
+    ndshm_store *st = NULL;
+    if (npos < 0)
+        status = EXIT_USAGE;
+    else if (npos == 0 && !v[0])
+        status = cli_usage_error(cli, "missing NAME");
+    else if (npos > 0 && (st = cli_store(cli)) == NULL)
+        status = EXIT_ERROR;
+    for (int i = 0; st != NULL && i < npos; i++) {
         int rc = ndshm_remove(st, pos[i]);
         if (rc == NDSHM_ENOTFOUND && v[0])
             continue;
         if (rc != 0)
             status = cli_lib_error(cli, "cannot remove '%s'", pos[i]);
     }
+    free(pos);
     return status;
 }

@@ -139,11 +139,9 @@ int cmd_create(struct cli *cli, int argc, char **argv)
                                           {"from", 0, true},
                                           {NULL, 0, false}};
     const char *v[4], *pos[2];
-    int npos = cli_parse(cli, argc, argv, opts, v, pos, 2);
+    int npos = cli_parse(cli, argc, argv, opts, v, pos, 1, 2, "missing NAME");
     if (npos < 0)
         return EXIT_USAGE;
-    if (npos == 0)
-        return cli_usage_error(cli, "missing NAME");
     const char *name = pos[0];
     ndshm_dtype dtype = NDSHM_FLOAT64; /* np.zeros' default */
     if (v[DTYPE] && ndshm_dtype_parse(v[DTYPE], &dtype) != 0)
@@ -181,11 +179,9 @@ int cmd_view(struct cli *cli, int argc, char **argv)
     static const struct cli_opt opts[] = {{"readonly", 'r', false},
                                           {NULL, 0, false}};
     const char *v[1], *pos[2];
-    int npos = cli_parse(cli, argc, argv, opts, v, pos, 2);
-    if (npos < 0)
+    if (cli_parse(cli, argc, argv, opts, v, pos, 2, 2,
+                  "expected NAME and EXPR") < 0)
         return EXIT_USAGE;
-    if (npos != 2)
-        return cli_usage_error(cli, "expected NAME and EXPR");
     ndshm_store *st = cli_store(cli);
     if (st == NULL)
         return EXIT_ERROR;
@@ -198,11 +194,9 @@ int cmd_view(struct cli *cli, int argc, char **argv)
 int cmd_copy(struct cli *cli, int argc, char **argv)
 {
     const char *pos[2];
-    int npos = cli_parse(cli, argc, argv, NULL, NULL, pos, 2);
-    if (npos < 0)
+    if (cli_parse(cli, argc, argv, NULL, NULL, pos, 2, 2,
+                  "expected NAME and EXPR") < 0)
         return EXIT_USAGE;
-    if (npos != 2)
-        return cli_usage_error(cli, "expected NAME and EXPR");
     ndshm_store *st = cli_store(cli);
     if (st == NULL)
         return EXIT_ERROR;

@@ -28,11 +28,9 @@ static ndshm_array *open_expr(struct cli *cli, const char *expr,
 int cmd_set(struct cli *cli, int argc, char **argv)
 {
     const char *pos[2];
-    int npos = cli_parse(cli, argc, argv, NULL, NULL, pos, 2);
-    if (npos < 0)
+    if (cli_parse(cli, argc, argv, NULL, NULL, pos, 2, 2,
+                  "expected EXPR and VALUE") < 0)
         return EXIT_USAGE;
-    if (npos != 2)
-        return cli_usage_error(cli, "expected EXPR and VALUE");
     struct literal lit;
     if (cli_value(cli, pos[1], &lit) != 0)
         return EXIT_ERROR;
@@ -70,11 +68,8 @@ int cmd_get(struct cli *cli, int argc, char **argv)
     static const struct cli_opt opts[] = {{"json", 'j', false},
                                           {NULL, 0, false}};
     const char *v[1], *pos[1];
-    int npos = cli_parse(cli, argc, argv, opts, v, pos, 1);
-    if (npos < 0)
+    if (cli_parse(cli, argc, argv, opts, v, pos, 1, 1, "expected EXPR") < 0)
         return EXIT_USAGE;
-    if (npos != 1)
-        return cli_usage_error(cli, "expected EXPR");
     ndshm_array *a = open_expr(cli, pos[0], NDSHM_READONLY);
     if (a == NULL)
         return EXIT_ERROR;
@@ -101,11 +96,9 @@ int cmd_get(struct cli *cli, int argc, char **argv)
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
     const char *pos[2];
-    int npos = cli_parse(cli, argc, argv, NULL, NULL, pos, 2);
-    if (npos < 0)
+    if (cli_parse(cli, argc, argv, NULL, NULL, pos, 2, 2,
+                  "expected EXPR and FILE.npy") < 0)
         return EXIT_USAGE;
-    if (npos != 2)
-        return cli_usage_error(cli, "expected EXPR and FILE.npy");
     ndshm_array *a = open_expr(cli, pos[0], NDSHM_READONLY);
     if (a == NULL)
         return EXIT_ERROR;
