@@ -122,7 +122,12 @@ int main(int argc, char **argv)
             printf("ndshm %s\n", ndshm_version());
             return EXIT_OK;
         }
-        if (strcmp(a, "--store") == 0 && k + 1 < argc) {
+        if (strcmp(a, "--store") == 0) {
+            if (k + 1 == argc) {
+                fprintf(stderr, "ndshm: option '--store' needs an argument "
+                                "(see 'ndshm --help')\n");
+                return EXIT_USAGE;
+            }
             cli.store_dir = argv[++k];
         } else if (strncmp(a, "--store=", 8) == 0) {
             cli.store_dir = a + 8;
