@@ -39,8 +39,8 @@ int main(int argc, char **argv)
     int64_t old = strtoll(argv[3], NULL, 10);
     if (ndshm_array_dtype(a) != NDSHM_INT64 || ndshm_array_ndim(a) != 1 ||
         index < 0 || index >= ndshm_array_shape(a)[0]) {
-        fprintf(stderr, "reader: %s[%ld] is not an int64 element\n",
-                argv[1], index);
+        fprintf(stderr, "reader: %s[%ld] is not an int64 element\n", argv[1],
+                index);
         return 1;
     }
     const volatile int64_t *elem =

@@ -50,10 +50,21 @@ static int check_new_array(const char *name, ndshm_dtype dtype, int ndim,
         return ndshm__err(NDSHM_EINVAL, "NULL shape");
     for (int i = 0; i < ndim; i++)
         if (shape[i] < 0)
-            return ndshm__err(NDSHM_EINVAL, "negative dimensions are not "
-                              "allowed (dimension %d is %lld)", i,
-                              (long long)shape[i]);
+            return ndshm__err(NDSHM_EINVAL,
+                              "negative dimensions are not "
+                              "allowed (dimension %d is %lld)",
+                              i, (long long)shape[i]);
     return 0;
+}
+
+/* 0 when name is free in txn, NDSHM_EEXIST when it is taken. */
+static int name_free(struct ndshm_catalog *c, MDB_txn *txn, const char *name)
+{
+    struct ndshm_record rec;
+    int rc = ndshm__catalog_get(c, txn, name, &rec);
+    if (rc == 0)
+        return ndshm__err(NDSHM_EEXIST, "'%s' already exists", name);
+    return rc == NDSHM_ENOTFOUND ? 0 : rc;
 }
 
 /* Fail early, before building a possibly large file, if name is taken. */
@@ -63,12 +74,9 @@ static int check_absent(struct ndshm_env *e, const char *name)
     int rc = ndshm__catalog_read_begin(&e->cat, &txn);
     if (rc != 0)
         return rc;
-    struct ndshm_record rec;
-    rc = ndshm__catalog_get(&e->cat, txn, name, &rec);
+    rc = name_free(&e->cat, txn, name);
     mdb_txn_abort(txn);
-    if (rc == 0)
-        return ndshm__err(NDSHM_EEXIST, "'%s' already exists", name);
-    return rc == NDSHM_ENOTFOUND ? 0 : rc;
+    return rc;
 }
 
 struct publish {
@@ -83,11 +91,8 @@ struct publish {
 static int publish_txn(struct ndshm_catalog *c, MDB_txn *txn, void *ctx)
 {
     struct publish *p = ctx;
-    struct ndshm_record rec;
-    int rc = ndshm__catalog_get(c, txn, p->name, &rec);
-    if (rc == 0)
-        return ndshm__err(NDSHM_EEXIST, "'%s' already exists", p->name);
-    if (rc != NDSHM_ENOTFOUND)
+    int rc = name_free(c, txn, p->name);
+    if (rc != 0)
         return rc;
     uint64_t id;
     /* An id whose file exists was left by a create that crashed after
@@ -100,11 +105,12 @@ static int publish_txn(struct ndshm_catalog *c, MDB_txn *txn, void *ctx)
     if (rc != 0)
         return rc;
 
-    struct ndshm_file f = {.id = id, .dtype = p->dtype, .ndim = p->ndim,
-                           .refs = 1};
+    struct ndshm_file f = {
+        .id = id, .dtype = p->dtype, .ndim = p->ndim, .refs = 1};
     if (p->ndim > 0)
         memcpy(f.shape, p->shape, (size_t)p->ndim * sizeof *p->shape);
     strcpy(f.owner, p->name);
+    struct ndshm_record rec;
     memset(&rec, 0, sizeof rec);
     rec.kind = NDSHM_KIND_ARRAY;
     rec.id = id;
@@ -143,31 +149,32 @@ int ndshm__create_array(ndshm_store *st, const char *name, ndshm_dtype dtype,
     return rc;
 }
 
-struct fill_init {
-    const void *value;
+/* What a new array's elements are made from. */
+struct init_ctx {
+    const void *src; /* the one fill value, or the elements to copy */
     ndshm_dtype dtype;
     int ndim;
     const int64_t *shape;
-    const int64_t *strides; /* for copies: the source layout */
+    const int64_t *strides; /* for copies: src's layout (NULL: C order) */
 };
 
 static int fill_init(void *data, void *ctx)
 {
-    struct fill_init *f = ctx;
+    struct init_ctx *f = ctx;
     size_t size = ndshm_dtype_size(f->dtype);
     int64_t strides[NDSHM_MAXDIMS];
     ndshm__contiguous_strides(f->ndim, f->shape, size, strides);
-    ndshm__strided_fill(f->ndim, f->shape, data, strides, f->value, size);
+    ndshm__strided_fill(f->ndim, f->shape, data, strides, f->src, size);
     return 0;
 }
 
 static int copy_init(void *data, void *ctx)
 {
-    struct fill_init *f = ctx;
+    struct init_ctx *f = ctx;
     size_t size = ndshm_dtype_size(f->dtype);
     int64_t strides[NDSHM_MAXDIMS];
     ndshm__contiguous_strides(f->ndim, f->shape, size, strides);
-    ndshm__strided_copy(f->ndim, f->shape, data, strides, f->value,
+    ndshm__strided_copy(f->ndim, f->shape, data, strides, f->src,
                         f->strides ? f->strides : strides, size);
     return 0;
 }
@@ -178,7 +185,7 @@ int ndshm_array_create(ndshm_store *st, const char *name, ndshm_dtype dtype,
 {
     if (flags != 0)
         return ndshm__err(NDSHM_EINVAL, "unknown flags 0x%x", flags);
-    struct fill_init f = {fill, dtype, ndim, shape, NULL};
+    struct init_ctx f = {fill, dtype, ndim, shape, NULL};
     return ndshm__create_array(st, name, dtype, ndim, shape,
                                fill ? fill_init : NULL, &f);
 }
@@ -194,9 +201,9 @@ int ndshm_array_create_from_buffer(ndshm_store *st, const char *name,
     if (data == NULL && (ndim == 0 || shape != NULL) && ndim >= 0 &&
         ndim <= NDSHM_MAXDIMS && ndshm__shape_size(ndim, shape, &n) && n > 0)
         return ndshm__err(NDSHM_EINVAL, "NULL data for a non-empty array");
-    struct fill_init f = {data, dtype, ndim, shape, strides};
-    return ndshm__create_array(st, name, dtype, ndim, shape, data ? copy_init : NULL,
-                        &f);
+    struct init_ctx f = {data, dtype, ndim, shape, strides};
+    return ndshm__create_array(st, name, dtype, ndim, shape,
+                               data ? copy_init : NULL, &f);
 }
 
 /* ---- resolving expressions ---------------------------------------------- */
@@ -216,8 +223,10 @@ static int check_window(const struct ndshm_window *w, ndshm_dtype dtype,
         !ndshm__window_extent(w, ndshm_dtype_size(dtype), &lo, &hi) ||
         (lo != hi &&
          (lo < NDSHM_DATA_OFFSET || hi > NDSHM_DATA_OFFSET + lay.nbytes)))
-        return ndshm__err(NDSHM_ECORRUPT, "the catalog record of '%s' lies "
-                          "outside its data file", name);
+        return ndshm__err(NDSHM_ECORRUPT,
+                          "the catalog record of '%s' lies "
+                          "outside its data file",
+                          name);
     return 0;
 }
 
@@ -295,10 +304,10 @@ int ndshm_copy(ndshm_store *st, const char *name, const char *expr,
     int rc = ndshm_array_open(&src, st, expr, NDSHM_READONLY);
     if (rc != 0)
         return rc;
-    struct fill_init f = {ndshm_array_data(src), src->dtype, src->win.ndim,
-                          src->win.shape, src->win.strides};
-    rc = ndshm__create_array(st, name, src->dtype, src->win.ndim, src->win.shape,
-                      copy_init, &f);
+    struct init_ctx f = {ndshm_array_data(src), src->dtype, src->win.ndim,
+                         src->win.shape, src->win.strides};
+    rc = ndshm__create_array(st, name, src->dtype, src->win.ndim,
+                             src->win.shape, copy_init, &f);
     ndshm_array_close(src);
     return rc;
 }
@@ -347,9 +356,10 @@ int ndshm_remove(ndshm_store *st, const char *name)
         char fname[NDSHM_FILE_NAME_MAX];
         ndshm__file_name(r.id, fname);
         if (unlinkat(st->env->data_fd, fname, 0) != 0 && errno != ENOENT)
-            return ndshm__err_sys(errno, "'%s' removed, but its data file "
-                                  "%s/data/%s stays", name, st->env->path,
-                                  fname);
+            return ndshm__err_sys(errno,
+                                  "'%s' removed, but its data file "
+                                  "%s/data/%s stays",
+                                  name, st->env->path, fname);
     }
     return rc;
 }
@@ -384,8 +394,8 @@ static int open_once(ndshm_array *a, struct ndshm_env *env,
     if (rc != 0)
         return rc;
     struct ndshm_layout lay;
-    if ((rc = ndshm__layout(r.file.dtype, r.file.ndim, r.file.shape,
-                            &lay)) != 0)
+    if ((rc = ndshm__layout(r.file.dtype, r.file.ndim, r.file.shape, &lay)) !=
+        0)
         return rc;
     a->readonly = (r.rec.flags & NDSHM_READONLY) || (flags & NDSHM_READONLY);
     rc = ndshm__mapping_get(env, r.rec.id, !a->readonly, &lay, &a->map);

@@ -14,7 +14,7 @@
 #include "dtype.h"
 #include "error.h"
 
-#define MAP_SIZE ((size_t)1 << 30) /* address space only; the file grows */
+#define MAP_SIZE    ((size_t)1 << 30) /* address space only; the file grows */
 #define MAX_READERS 1024
 
 /* ---- little-endian field access ----------------------------------------- */
@@ -50,7 +50,7 @@ static uint64_t get_u64(const unsigned char *p)
 /* ---- record encoding ---------------------------------------------------- */
 
 #define RECORD_VERSION 1
-#define RECORD_HEAD 24
+#define RECORD_HEAD    24
 
 size_t ndshm__record_encode(const struct ndshm_record *r, unsigned char *buf,
                             size_t cap)
@@ -85,8 +85,10 @@ int ndshm__record_decode(const unsigned char *buf, size_t len,
     if (len < RECORD_HEAD)
         return corrupt("too short");
     if (buf[0] != RECORD_VERSION)
-        return ndshm__err(NDSHM_EVERSION, "catalog record version %u is not "
-                          "supported", buf[0]);
+        return ndshm__err(NDSHM_EVERSION,
+                          "catalog record version %u is not "
+                          "supported",
+                          buf[0]);
     r->kind = buf[1];
     r->dtype = (ndshm_dtype)buf[2];
     r->win.ndim = buf[3];
@@ -143,8 +145,10 @@ int ndshm__file_decode(const unsigned char *buf, size_t len,
     if (len < FILE_HEAD + 2)
         return corrupt("file record too short");
     if (buf[0] != RECORD_VERSION)
-        return ndshm__err(NDSHM_EVERSION, "file record version %u is not "
-                          "supported", buf[0]);
+        return ndshm__err(NDSHM_EVERSION,
+                          "file record version %u is not "
+                          "supported",
+                          buf[0]);
     f->dtype = (ndshm_dtype)buf[1];
     f->ndim = buf[2];
     f->refs = get_u32(buf + 4);
@@ -213,8 +217,10 @@ static int init_meta(struct ndshm_catalog *c, const char *path)
     } else if (get_u32(v.mv_data) != NDSHM_FORMAT) {
         uint32_t f = get_u32(v.mv_data);
         mdb_txn_abort(txn);
-        return ndshm__err(NDSHM_EVERSION, "catalog %s has format %u; this "
-                          "library reads format %d", path, f, NDSHM_FORMAT);
+        return ndshm__err(NDSHM_EVERSION,
+                          "catalog %s has format %u; this "
+                          "library reads format %d",
+                          path, f, NDSHM_FORMAT);
     }
     step = "cannot commit catalog";
     if ((rc = mdb_txn_commit(txn)) != 0)
@@ -300,8 +306,8 @@ int ndshm__catalog_write(struct ndshm_catalog *c, ndshm_txn_fn fn,
 
 /* ---- names -------------------------------------------------------------- */
 
-int ndshm__catalog_get(struct ndshm_catalog *c, MDB_txn *txn,
-                       const char *name, struct ndshm_record *out)
+int ndshm__catalog_get(struct ndshm_catalog *c, MDB_txn *txn, const char *name,
+                       struct ndshm_record *out)
 {
     MDB_val k = key_of(name), v;
     int rc = mdb_get(txn, c->names, &k, &v);
@@ -326,8 +332,8 @@ static int put_checked(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v,
     return rc;
 }
 
-int ndshm__catalog_put(struct ndshm_catalog *c, MDB_txn *txn,
-                       const char *name, const struct ndshm_record *rec)
+int ndshm__catalog_put(struct ndshm_catalog *c, MDB_txn *txn, const char *name,
+                       const struct ndshm_record *rec)
 {
     unsigned char buf[RECORD_HEAD + 16 * NDSHM_MAXDIMS];
     MDB_val k = key_of(name);
@@ -338,8 +344,7 @@ int ndshm__catalog_put(struct ndshm_catalog *c, MDB_txn *txn,
     return rc;
 }
 
-int ndshm__catalog_del(struct ndshm_catalog *c, MDB_txn *txn,
-                       const char *name)
+int ndshm__catalog_del(struct ndshm_catalog *c, MDB_txn *txn, const char *name)
 {
     MDB_val k = key_of(name);
     int rc = mdb_del(txn, c->names, &k, NULL);
@@ -389,15 +394,17 @@ static MDB_val id_key(uint64_t id, unsigned char buf[8])
     return k;
 }
 
-int ndshm__catalog_get_file(struct ndshm_catalog *c, MDB_txn *txn,
-                            uint64_t id, struct ndshm_file *out)
+int ndshm__catalog_get_file(struct ndshm_catalog *c, MDB_txn *txn, uint64_t id,
+                            struct ndshm_file *out)
 {
     unsigned char kb[8];
     MDB_val k = id_key(id, kb), v;
     int rc = mdb_get(txn, c->files, &k, &v);
     if (rc == MDB_NOTFOUND)
-        return ndshm__err(NDSHM_ECORRUPT, "data file %016llx is not in the "
-                          "catalog", (unsigned long long)id);
+        return ndshm__err(NDSHM_ECORRUPT,
+                          "data file %016llx is not in the "
+                          "catalog",
+                          (unsigned long long)id);
     if (rc != 0)
         return ndshm__err_mdb(rc, "cannot read catalog");
     out->id = id;
@@ -407,15 +414,14 @@ int ndshm__catalog_get_file(struct ndshm_catalog *c, MDB_txn *txn,
 int ndshm__catalog_put_file(struct ndshm_catalog *c, MDB_txn *txn,
                             const struct ndshm_file *f)
 {
-    unsigned char kb[8], buf[FILE_HEAD + 8 * NDSHM_MAXDIMS + 2 +
-                             NDSHM_NAME_MAX];
+    unsigned char kb[8],
+        buf[FILE_HEAD + 8 * NDSHM_MAXDIMS + 2 + NDSHM_NAME_MAX];
     MDB_val k = id_key(f->id, kb);
     MDB_val v = {ndshm__file_encode(f, buf, sizeof buf), buf};
     return put_checked(txn, c->files, &k, &v, 0);
 }
 
-int ndshm__catalog_del_file(struct ndshm_catalog *c, MDB_txn *txn,
-                            uint64_t id)
+int ndshm__catalog_del_file(struct ndshm_catalog *c, MDB_txn *txn, uint64_t id)
 {
     unsigned char kb[8];
     MDB_val k = id_key(id, kb);
@@ -425,8 +431,7 @@ int ndshm__catalog_del_file(struct ndshm_catalog *c, MDB_txn *txn,
     return 0;
 }
 
-int ndshm__catalog_take_id(struct ndshm_catalog *c, MDB_txn *txn,
-                           uint64_t *id)
+int ndshm__catalog_take_id(struct ndshm_catalog *c, MDB_txn *txn, uint64_t *id)
 {
     MDB_val k = key_of(NEXT_ID_KEY), v;
     int rc = mdb_get(txn, c->meta, &k, &v);

@@ -32,8 +32,8 @@ struct ndshm_file {
     ndshm_dtype dtype;
     int ndim;
     int64_t shape[NDSHM_MAXDIMS];
-    uint32_t refs;                   /* names that refer to the file */
-    char owner[NDSHM_NAME_MAX + 1];  /* its array's name; "" once removed */
+    uint32_t refs;                  /* names that refer to the file */
+    char owner[NDSHM_NAME_MAX + 1]; /* its array's name; "" once removed */
 };
 
 struct ndshm_catalog {
@@ -51,19 +51,18 @@ int ndshm__catalog_read_begin(struct ndshm_catalog *c, MDB_txn **txn);
  * Run fn in one write transaction and commit.  When fn or the commit
  * fails, undo(ctx) (if not NULL) reverts fn's effects outside LMDB.
  */
-typedef int (*ndshm_txn_fn)(struct ndshm_catalog *c, MDB_txn *txn,
-                            void *ctx);
+typedef int (*ndshm_txn_fn)(struct ndshm_catalog *c, MDB_txn *txn, void *ctx);
 int ndshm__catalog_write(struct ndshm_catalog *c, ndshm_txn_fn fn,
                          void (*undo)(void *ctx), void *ctx);
 
-int ndshm__catalog_get(struct ndshm_catalog *c, MDB_txn *txn,
-                       const char *name, struct ndshm_record *out);
-int ndshm__catalog_put(struct ndshm_catalog *c, MDB_txn *txn,
-                       const char *name, const struct ndshm_record *rec);
+int ndshm__catalog_get(struct ndshm_catalog *c, MDB_txn *txn, const char *name,
+                       struct ndshm_record *out);
+int ndshm__catalog_put(struct ndshm_catalog *c, MDB_txn *txn, const char *name,
+                       const struct ndshm_record *rec);
 int ndshm__catalog_del(struct ndshm_catalog *c, MDB_txn *txn,
                        const char *name);
-int ndshm__catalog_get_file(struct ndshm_catalog *c, MDB_txn *txn,
-                            uint64_t id, struct ndshm_file *out);
+int ndshm__catalog_get_file(struct ndshm_catalog *c, MDB_txn *txn, uint64_t id,
+                            struct ndshm_file *out);
 int ndshm__catalog_put_file(struct ndshm_catalog *c, MDB_txn *txn,
                             const struct ndshm_file *f);
 int ndshm__catalog_del_file(struct ndshm_catalog *c, MDB_txn *txn,

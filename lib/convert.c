@@ -41,7 +41,7 @@ uint16_t ndshm__double_to_half(double d)
         return sign | (uint16_t)m;
     }
     int e;
-    double f = frexp(a, &e); /* a = f * 2^e, f in [0.5, 1) */
+    double f = frexp(a, &e);            /* a = f * 2^e, f in [0.5, 1) */
     double m = nearbyint(ldexp(f, 11)); /* 11 significant bits */
     if (m >= 2048.0) {
         m /= 2;
@@ -64,13 +64,38 @@ static struct value load(ndshm_dtype t, const unsigned char *p)
     struct value v = {.kind = ndshm__dtype_kind(t)};
     switch (t) {
     case NDSHM_BOOL: v.u = *p != 0; break;
-    case NDSHM_INT8: { int8_t x; memcpy(&x, p, 1); v.i = x; break; }
-    case NDSHM_INT16: { int16_t x; memcpy(&x, p, 2); v.i = x; break; }
-    case NDSHM_INT32: { int32_t x; memcpy(&x, p, 4); v.i = x; break; }
+    case NDSHM_INT8: {
+        int8_t x;
+        memcpy(&x, p, 1);
+        v.i = x;
+        break;
+    }
+    case NDSHM_INT16: {
+        int16_t x;
+        memcpy(&x, p, 2);
+        v.i = x;
+        break;
+    }
+    case NDSHM_INT32: {
+        int32_t x;
+        memcpy(&x, p, 4);
+        v.i = x;
+        break;
+    }
     case NDSHM_INT64: memcpy(&v.i, p, 8); break;
     case NDSHM_UINT8: v.u = *p; break;
-    case NDSHM_UINT16: { uint16_t x; memcpy(&x, p, 2); v.u = x; break; }
-    case NDSHM_UINT32: { uint32_t x; memcpy(&x, p, 4); v.u = x; break; }
+    case NDSHM_UINT16: {
+        uint16_t x;
+        memcpy(&x, p, 2);
+        v.u = x;
+        break;
+    }
+    case NDSHM_UINT32: {
+        uint32_t x;
+        memcpy(&x, p, 4);
+        v.u = x;
+        break;
+    }
     case NDSHM_UINT64: memcpy(&v.u, p, 8); break;
     case NDSHM_FLOAT16: {
         uint16_t x;
@@ -78,7 +103,12 @@ static struct value load(ndshm_dtype t, const unsigned char *p)
         v.re = ndshm__half_to_double(x);
         break;
     }
-    case NDSHM_FLOAT32: { float x; memcpy(&x, p, 4); v.re = x; break; }
+    case NDSHM_FLOAT32: {
+        float x;
+        memcpy(&x, p, 4);
+        v.re = x;
+        break;
+    }
     case NDSHM_FLOAT64: memcpy(&v.re, p, 8); break;
     case NDSHM_COMPLEX64: {
         float x[2];
@@ -87,7 +117,10 @@ static struct value load(ndshm_dtype t, const unsigned char *p)
         v.im = x[1];
         break;
     }
-    case NDSHM_COMPLEX128: memcpy(&v.re, p, 8); memcpy(&v.im, p + 8, 8); break;
+    case NDSHM_COMPLEX128:
+        memcpy(&v.re, p, 8);
+        memcpy(&v.im, p + 8, 8);
+        break;
     }
     return v;
 }
@@ -119,14 +152,38 @@ static int refuse(const struct value *v, ndshm_dtype to, size_t index,
 static bool int_range(ndshm_dtype t, int64_t *lo, uint64_t *hi)
 {
     switch (t) {
-    case NDSHM_INT8: *lo = INT8_MIN; *hi = INT8_MAX; return true;
-    case NDSHM_INT16: *lo = INT16_MIN; *hi = INT16_MAX; return true;
-    case NDSHM_INT32: *lo = INT32_MIN; *hi = INT32_MAX; return true;
-    case NDSHM_INT64: *lo = INT64_MIN; *hi = INT64_MAX; return true;
-    case NDSHM_UINT8: *lo = 0; *hi = UINT8_MAX; return true;
-    case NDSHM_UINT16: *lo = 0; *hi = UINT16_MAX; return true;
-    case NDSHM_UINT32: *lo = 0; *hi = UINT32_MAX; return true;
-    case NDSHM_UINT64: *lo = 0; *hi = UINT64_MAX; return true;
+    case NDSHM_INT8:
+        *lo = INT8_MIN;
+        *hi = INT8_MAX;
+        return true;
+    case NDSHM_INT16:
+        *lo = INT16_MIN;
+        *hi = INT16_MAX;
+        return true;
+    case NDSHM_INT32:
+        *lo = INT32_MIN;
+        *hi = INT32_MAX;
+        return true;
+    case NDSHM_INT64:
+        *lo = INT64_MIN;
+        *hi = INT64_MAX;
+        return true;
+    case NDSHM_UINT8:
+        *lo = 0;
+        *hi = UINT8_MAX;
+        return true;
+    case NDSHM_UINT16:
+        *lo = 0;
+        *hi = UINT16_MAX;
+        return true;
+    case NDSHM_UINT32:
+        *lo = 0;
+        *hi = UINT32_MAX;
+        return true;
+    case NDSHM_UINT64:
+        *lo = 0;
+        *hi = UINT64_MAX;
+        return true;
     default: return false;
     }
 }
@@ -149,9 +206,9 @@ static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
         im = 0;
 
     if (t == NDSHM_BOOL) {
-        bool nz = v->kind == 'i' ? v->i != 0
-                : (v->kind == 'u' || v->kind == 'b') ? v->u != 0
-                : (re != 0 || im != 0);
+        bool nz = v->kind == 'i'                       ? v->i != 0
+                  : (v->kind == 'u' || v->kind == 'b') ? v->u != 0
+                                                       : (re != 0 || im != 0);
         *p = nz;
         return 0;
     }
@@ -187,17 +244,17 @@ static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
 
     /* Float and complex targets: overflow of a finite value is an error. */
     double limit = t == NDSHM_FLOAT16 ? 65520.0
-                 : (t == NDSHM_FLOAT32 || t == NDSHM_COMPLEX64)
-                     ? 0x1.ffffffp127 /* rounds to FLT_MAX below this */
-                     : INFINITY;
+                   : (t == NDSHM_FLOAT32 || t == NDSHM_COMPLEX64)
+                       ? 0x1.ffffffp127 /* rounds to FLT_MAX below this */
+                       : INFINITY;
     if ((isfinite(re) && fabs(re) >= limit) ||
         (isfinite(im) && fabs(im) >= limit))
         return refuse(v, t, index, count, "is out of range for");
     /* Integers go to float directly: through double they would round
      * twice (2^62 + 2^38 + 1 must become 0x1.000002p62, not 2^62). */
-    float re32 = v->kind == 'i' ? (float)v->i
-               : (v->kind == 'u' || v->kind == 'b') ? (float)v->u
-               : (float)re;
+    float re32 = v->kind == 'i'                       ? (float)v->i
+                 : (v->kind == 'u' || v->kind == 'b') ? (float)v->u
+                                                      : (float)re;
     switch (t) {
     case NDSHM_FLOAT16: {
         uint16_t h = ndshm__double_to_half(re);
@@ -211,7 +268,10 @@ static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
         memcpy(p, f, 8);
         break;
     }
-    default: memcpy(p, &re, 8); memcpy(p + 8, &im, 8); break;
+    default:
+        memcpy(p, &re, 8);
+        memcpy(p + 8, &im, 8);
+        break;
     }
     return 0;
 }

@@ -28,7 +28,7 @@ int ndshm__layout(ndshm_dtype dtype, int ndim, const int64_t *shape,
     for (int i = 0; i < ndim; i++)
         if (shape[i] > 0 && __builtin_mul_overflow(span, shape[i], &span))
             return ndshm__err(NDSHM_ERANGE, "array too large: its size "
-                              "overflows 64 bits");
+                                            "overflows 64 bits");
     if (!ndshm__shape_size(ndim, shape, &count) ||
         __builtin_mul_overflow(count, (int64_t)ndshm_dtype_size(dtype),
                                &nbytes) ||
@@ -37,7 +37,7 @@ int ndshm__layout(ndshm_dtype dtype, int ndim, const int64_t *shape,
         __builtin_add_overflow(ctl & ~(int64_t)(NDSHM_PAGE - 1), NDSHM_PAGE,
                                &total))
         return ndshm__err(NDSHM_ERANGE, "array too large: its size overflows "
-                          "64 bits");
+                                        "64 bits");
     out->nbytes = nbytes;
     out->ctl_offset = ctl & ~(int64_t)(NDSHM_PAGE - 1);
     out->total = total;
@@ -130,8 +130,7 @@ int ndshm__newfile_link(struct ndshm_newfile *f, uint64_t id)
     struct stat sb;
     if (fstat(f->fd, &sb) != 0)
         return ndshm__err_sys(errno, "cannot stat a new data file");
-    if (pwrite(f->fd, &le, 8, sb.st_size - NDSHM_PAGE + NDSHM_CTL_ID_OFF) !=
-        8)
+    if (pwrite(f->fd, &le, 8, sb.st_size - NDSHM_PAGE + NDSHM_CTL_ID_OFF) != 8)
         return ndshm__err_sys(errno, "cannot write a new data file");
     int rc;
     if (f->tmpname[0] != '\0') {
@@ -140,7 +139,8 @@ int ndshm__newfile_link(struct ndshm_newfile *f, uint64_t id)
         char proc[64];
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
         rc = linkat(AT_FDCWD, proc, f->env->data_fd, name, AT_SYMLINK_FOLLOW);
-        if (rc != 0 && errno == ENOENT) /* no /proc: needs CAP_DAC_READ_SEARCH */
+        if (rc != 0 &&
+            errno == ENOENT) /* no /proc: needs CAP_DAC_READ_SEARCH */
             rc = linkat(f->fd, "", f->env->data_fd, name, AT_EMPTY_PATH);
     }
     if (rc != 0) {

@@ -14,13 +14,13 @@
 #include "npy.h"
 #include "store.h"
 
-#define NDSHM_PAGE 4096
+#define NDSHM_PAGE      4096
 #define NDSHM_CTL_MAGIC "NDSHMCB1"
 
 /* Offsets inside the control block (docs/FORMAT.md). */
-#define NDSHM_CTL_MAGIC_OFF 0    /* 8 bytes "NDSHMCB1" */
-#define NDSHM_CTL_ID_OFF 8       /* u64 the file's id */
-#define NDSHM_CTL_NBYTES_OFF 16  /* u64 bytes of element data */
+#define NDSHM_CTL_MAGIC_OFF   0  /* 8 bytes "NDSHMCB1" */
+#define NDSHM_CTL_ID_OFF      8  /* u64 the file's id */
+#define NDSHM_CTL_NBYTES_OFF  16 /* u64 bytes of element data */
 #define NDSHM_CTL_VERSION_OFF 64 /* u64 change counter, own cache line */
 
 struct ndshm_layout {
@@ -39,7 +39,7 @@ typedef int (*ndshm_init_fn)(void *data, void *ctx);
 /* A complete data file not yet in the catalog. */
 struct ndshm_newfile {
     int fd;
-    char tmpname[64]; /* "" when unnamed (O_TMPFILE) */
+    char tmpname[64];                 /* "" when unnamed (O_TMPFILE) */
     char linked[NDSHM_FILE_NAME_MAX]; /* set once linked in data/ */
     struct ndshm_env *env;
 };

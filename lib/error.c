@@ -19,11 +19,9 @@ static __thread char detail[DETAIL_MAX];
 const char *ndshm_strerror(int code)
 {
     switch (code) {
-    case NDSHM_OK:
-        return "success";
-#define XX(name, num, msg) \
-    case NDSHM_##name:     \
-        return msg;
+    case NDSHM_OK: return "success";
+#define XX(name, num, msg)                                                    \
+    case NDSHM_##name: return msg;
         NDSHM_ERRNO_MAP(XX)
 #undef XX
     }
@@ -33,11 +31,9 @@ const char *ndshm_strerror(int code)
 const char *ndshm_errname(int code)
 {
     switch (code) {
-    case NDSHM_OK:
-        return "OK";
-#define XX(name, num, msg) \
-    case NDSHM_##name:     \
-        return #name;
+    case NDSHM_OK: return "OK";
+#define XX(name, num, msg)                                                    \
+    case NDSHM_##name: return #name;
         NDSHM_ERRNO_MAP(XX)
 #undef XX
     }
@@ -84,12 +80,9 @@ static int code_of_errno(int errnum)
     switch (errnum) {
     case ENOSPC:
     case EDQUOT:
-    case EFBIG:
-        return NDSHM_ENOSPC;
-    case ENOMEM:
-        return NDSHM_ENOMEM;
-    default:
-        return NDSHM_ESYS;
+    case EFBIG: return NDSHM_ENOSPC;
+    case ENOMEM: return NDSHM_ENOMEM;
+    default: return NDSHM_ESYS;
     }
 }
 
@@ -100,8 +93,8 @@ int ndshm__err_sys(int errnum, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    const char *why = errnum == ENOSPC ? "no space left on device"
-                                       : strerror(errnum);
+    const char *why =
+        errnum == ENOSPC ? "no space left on device" : strerror(errnum);
     set_pair(what, why);
     return code_of_errno(errnum);
 }
@@ -110,26 +103,14 @@ int ndshm__err_mdb(int rc, const char *what)
 {
     int code;
     switch (rc) {
-    case MDB_NOTFOUND:
-        code = NDSHM_ENOTFOUND;
-        break;
-    case MDB_KEYEXIST:
-        code = NDSHM_EEXIST;
-        break;
-    case MDB_MAP_FULL:
-        code = NDSHM_ENOSPC;
-        break;
+    case MDB_NOTFOUND: code = NDSHM_ENOTFOUND; break;
+    case MDB_KEYEXIST: code = NDSHM_EEXIST; break;
+    case MDB_MAP_FULL: code = NDSHM_ENOSPC; break;
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
-    case MDB_INVALID:
-        code = NDSHM_ECORRUPT;
-        break;
-    case MDB_VERSION_MISMATCH:
-        code = NDSHM_EVERSION;
-        break;
-    default:
-        code = rc > 0 ? code_of_errno(rc) : NDSHM_ESYS;
-        break;
+    case MDB_INVALID: code = NDSHM_ECORRUPT; break;
+    case MDB_VERSION_MISMATCH: code = NDSHM_EVERSION; break;
+    default: code = rc > 0 ? code_of_errno(rc) : NDSHM_ESYS; break;
     }
     set_pair(what, mdb_strerror(rc));
     return code;

@@ -39,8 +39,10 @@ int ndshm__name_check(const char *name)
         return ndshm__err(NDSHM_EINVAL, "empty name");
     size_t len = strlen(name);
     if (len > NDSHM_NAME_MAX)
-        return ndshm__err(NDSHM_EINVAL, "name is %zu bytes long; the limit "
-                          "is %d", len, NDSHM_NAME_MAX);
+        return ndshm__err(NDSHM_EINVAL,
+                          "name is %zu bytes long; the limit "
+                          "is %d",
+                          len, NDSHM_NAME_MAX);
     bool at_start = true;
     for (const char *p = name; *p; p++) {
         unsigned char c = (unsigned char)*p;
@@ -48,14 +50,16 @@ int ndshm__name_check(const char *name)
             if (!is_ascii(c) || !is_ident_start(c))
                 return ndshm__err(NDSHM_EINVAL,
                                   "invalid name '%s': each '/'-separated part "
-                                  "must start with a letter or '_'", name);
+                                  "must start with a letter or '_'",
+                                  name);
             at_start = false;
         } else if (c == '/') {
             at_start = true;
         } else if (!is_ascii(c) || !is_ident(c)) {
             return ndshm__err(NDSHM_EINVAL,
                               "invalid name '%s': only letters, digits, '_' "
-                              "and '/' are allowed", name);
+                              "and '/' are allowed",
+                              name);
         }
     }
     if (at_start)
@@ -83,10 +87,14 @@ static int syntax(struct parser *ps, const char *what)
 {
     size_t col = (size_t)(ps->p - ps->text) + 1;
     if (*ps->p == '\0')
-        return ndshm__err(NDSHM_EINVAL, "invalid expression '%s': %s at the "
-                          "end", ps->text, what);
-    return ndshm__err(NDSHM_EINVAL, "invalid expression '%s': %s at column "
-                      "%zu ('%c')", ps->text, what, col, *ps->p);
+        return ndshm__err(NDSHM_EINVAL,
+                          "invalid expression '%s': %s at the "
+                          "end",
+                          ps->text, what);
+    return ndshm__err(NDSHM_EINVAL,
+                      "invalid expression '%s': %s at column "
+                      "%zu ('%c')",
+                      ps->text, what, col, *ps->p);
 }
 
 static bool take_word(struct parser *ps, const char *word)
@@ -115,7 +123,8 @@ static bool take_int(struct parser *ps, int64_t *out)
     uint64_t mag = 0;
     bool big = false;
     for (; isdigit((unsigned char)*p) ||
-           (*p == '_' && isdigit((unsigned char)p[1])); p++) {
+           (*p == '_' && isdigit((unsigned char)p[1]));
+         p++) {
         if (*p == '_')
             continue;
         unsigned d = (unsigned)(*p - '0');
@@ -164,9 +173,11 @@ static struct ndshm_op *new_op(struct parser *ps)
 
 static int not_basic(struct parser *ps, const char *what)
 {
-    return ndshm__err(NDSHM_EINVAL, "invalid expression '%s': %s; only "
+    return ndshm__err(NDSHM_EINVAL,
+                      "invalid expression '%s': %s; only "
                       "integers, slices (':'), ellipsis ('...') and None "
-                      "are valid indices", ps->text, what);
+                      "are valid indices",
+                      ps->text, what);
 }
 
 static int parse_item(struct parser *ps)
@@ -188,7 +199,7 @@ static int parse_item(struct parser *ps)
     }
     if (*ps->p == '[' || *ps->p == '(')
         return not_basic(ps, "advanced indexing with a list or array makes "
-                         "a copy");
+                             "a copy");
     if (take_word(ps, "True") || take_word(ps, "False"))
         return not_basic(ps, "boolean indexing makes a copy");
 
@@ -216,8 +227,10 @@ static int parse_item(struct parser *ps)
         skip_space(ps);
         it->has_step = take_int(ps, &it->step);
         if (it->has_step && it->step == 0)
-            return ndshm__err(NDSHM_EINVAL, "invalid expression '%s': slice "
-                              "step cannot be zero", ps->text);
+            return ndshm__err(NDSHM_EINVAL,
+                              "invalid expression '%s': slice "
+                              "step cannot be zero",
+                              ps->text);
     }
     skip_space(ps);
     if (*ps->p == '.')
@@ -281,8 +294,10 @@ int ndshm__expr_parse(const char *text, struct ndshm_expr *out)
     if (len == 0)
         return syntax(&ps, "expected a name");
     if (len > NDSHM_NAME_MAX)
-        return ndshm__err(NDSHM_EINVAL, "invalid expression: the name is "
-                          "longer than %d bytes", NDSHM_NAME_MAX);
+        return ndshm__err(NDSHM_EINVAL,
+                          "invalid expression: the name is "
+                          "longer than %d bytes",
+                          NDSHM_NAME_MAX);
     memcpy(out->name, name, len);
     out->name[len] = '\0';
     int rc = ndshm__name_check(out->name);
@@ -416,11 +431,12 @@ static int apply_items(struct ndshm_window *w, const struct ndshm_op *op)
     }
     if (ellipses > 1)
         return ndshm__err(NDSHM_EINVAL, "an index can only have a single "
-                          "ellipsis ('...')");
+                                        "ellipsis ('...')");
     if (consumers > w->ndim)
-        return ndshm__err(NDSHM_EINDEX, "too many indices for array: array "
-                          "is %d-dimensional, but %d were indexed", w->ndim,
-                          consumers);
+        return ndshm__err(NDSHM_EINDEX,
+                          "too many indices for array: array "
+                          "is %d-dimensional, but %d were indexed",
+                          w->ndim, consumers);
 
     struct ndshm_window r = {.ndim = 0, .offset = w->offset};
     int in = 0, out_ndim = 0;
@@ -429,7 +445,8 @@ static int apply_items(struct ndshm_window *w, const struct ndshm_op *op)
                     op->items[i].kind == NDSHM_ITEM_NEWAXIS;
     out_ndim += w->ndim - consumers;
     if (out_ndim > NDSHM_MAXDIMS)
-        return ndshm__err(NDSHM_EINDEX, "number of dimensions must be within "
+        return ndshm__err(NDSHM_EINDEX,
+                          "number of dimensions must be within "
                           "[0, %d], indexing result would have %d",
                           NDSHM_MAXDIMS, out_ndim);
 
@@ -440,9 +457,10 @@ static int apply_items(struct ndshm_window *w, const struct ndshm_op *op)
             int64_t n = w->shape[in], v = it->value;
             int64_t k = v < 0 ? v + n : v;
             if (v == INT64_MIN || k < 0 || k >= n)
-                return ndshm__err(NDSHM_EINDEX, "index %lld is out of bounds "
-                                  "for axis %d with size %lld", (long long)v,
-                                  in, (long long)n);
+                return ndshm__err(NDSHM_EINDEX,
+                                  "index %lld is out of bounds "
+                                  "for axis %d with size %lld",
+                                  (long long)v, in, (long long)n);
             r.offset += k * w->strides[in];
             in++;
             break;

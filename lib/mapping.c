@@ -24,12 +24,14 @@ static int map_file(struct ndshm_env *e, uint64_t id, bool writable,
 {
     char name[NDSHM_FILE_NAME_MAX];
     ndshm__file_name(id, name);
-    int fd = openat(e->data_fd, name,
-                    (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    int fd =
+        openat(e->data_fd, name, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            return ndshm__err(NDSHM_ENOTFOUND, "data file %s/data/%s is "
-                              "gone", e->path, name);
+            return ndshm__err(NDSHM_ENOTFOUND,
+                              "data file %s/data/%s is "
+                              "gone",
+                              e->path, name);
         return ndshm__err_sys(errno, "cannot open %s/data/%s", e->path, name);
     }
     struct stat sb;
@@ -40,9 +42,11 @@ static int map_file(struct ndshm_env *e, uint64_t id, bool writable,
     }
     if (sb.st_size != lay->total) {
         close(fd);
-        return ndshm__err(NDSHM_ECORRUPT, "data file %s/data/%s is %lld "
-                          "bytes; the catalog says %lld", e->path, name,
-                          (long long)sb.st_size, (long long)lay->total);
+        return ndshm__err(NDSHM_ECORRUPT,
+                          "data file %s/data/%s is %lld "
+                          "bytes; the catalog says %lld",
+                          e->path, name, (long long)sb.st_size,
+                          (long long)lay->total);
     }
     int prot = PROT_READ | (writable ? PROT_WRITE : 0);
     void *base = mmap(NULL, (size_t)lay->total, prot, MAP_SHARED, fd, 0);
@@ -56,8 +60,10 @@ static int map_file(struct ndshm_env *e, uint64_t id, bool writable,
     if (memcmp(ctl + NDSHM_CTL_MAGIC_OFF, NDSHM_CTL_MAGIC, 8) != 0 ||
         file_id != id) {
         munmap(base, (size_t)lay->total);
-        return ndshm__err(NDSHM_ECORRUPT, "data file %s/data/%s has a bad "
-                          "control block", e->path, name);
+        return ndshm__err(NDSHM_ECORRUPT,
+                          "data file %s/data/%s has a bad "
+                          "control block",
+                          e->path, name);
     }
     m->base = base;
     return 0;
@@ -68,8 +74,8 @@ static struct ndshm_mapping *find_locked(const struct ndshm_env *e,
                                          uint64_t id, bool writable)
 {
     struct ndshm_mapping *m = cache;
-    while (m && !(m->id == id && m->writable == writable &&
-                  m->dev == e->dev && m->ino == e->ino))
+    while (m && !(m->id == id && m->writable == writable && m->dev == e->dev &&
+                  m->ino == e->ino))
         m = m->next;
     if (m)
         m->refs++;

@@ -48,17 +48,17 @@ extern "C" {
  * One list generates the codes, their names and their messages.  Codes are
  * append-only: a code's number never changes once released.
  * ---------------------------------------------------------------------- */
-#define NDSHM_ERRNO_MAP(XX)                                              \
-    XX(EINVAL, -1, "invalid argument")                                   \
-    XX(ENOTFOUND, -2, "no such array")                                   \
-    XX(EEXIST, -3, "name already exists")                                \
-    XX(ENOSPC, -4, "no space left on device")                            \
-    XX(EREADONLY, -5, "array is read-only")                              \
-    XX(ERANGE, -6, "value out of range")                                 \
-    XX(EINDEX, -7, "index out of bounds")                                \
-    XX(ECORRUPT, -8, "store is corrupt")                                 \
-    XX(EVERSION, -9, "unsupported store format")                         \
-    XX(ENOMEM, -10, "out of memory")                                     \
+#define NDSHM_ERRNO_MAP(XX)                                                   \
+    XX(EINVAL, -1, "invalid argument")                                        \
+    XX(ENOTFOUND, -2, "no such array")                                        \
+    XX(EEXIST, -3, "name already exists")                                     \
+    XX(ENOSPC, -4, "no space left on device")                                 \
+    XX(EREADONLY, -5, "array is read-only")                                   \
+    XX(ERANGE, -6, "value out of range")                                      \
+    XX(EINDEX, -7, "index out of bounds")                                     \
+    XX(ECORRUPT, -8, "store is corrupt")                                      \
+    XX(EVERSION, -9, "unsupported store format")                              \
+    XX(ENOMEM, -10, "out of memory")                                          \
     XX(ESYS, -11, "system call failed")
 
 typedef enum ndshm_error {
@@ -163,7 +163,8 @@ typedef struct ndshm_store ndshm_store;
 NDSHM_API int ndshm_store_open(ndshm_store **out, const char *dir,
                                unsigned flags);
 
-/* Close a store handle.  Arrays opened from it stay usable. NULL is a no-op. */
+/* Close a store handle.  Arrays opened from it stay usable. NULL is a no-op.
+ */
 NDSHM_API void ndshm_store_close(ndshm_store *st);
 
 /* The store's directory as an absolute path; borrowed from st. */
@@ -203,8 +204,7 @@ NDSHM_API int ndshm_array_create(ndshm_store *st, const char *name,
  * dtype laid out with strides (bytes, one per dimension), or C-contiguous
  * when strides is NULL.  data must not be NULL unless the array is empty.
  */
-NDSHM_API int ndshm_array_create_from_buffer(ndshm_store *st,
-                                             const char *name,
+NDSHM_API int ndshm_array_create_from_buffer(ndshm_store *st, const char *name,
                                              ndshm_dtype dtype, int ndim,
                                              const int64_t *shape,
                                              const void *data,
@@ -231,8 +231,8 @@ NDSHM_API int ndshm_view_create(ndshm_store *st, const char *name,
  * denotes: writes to either never reach the other.  flags must be 0.
  * Errors: as ndshm_view_create, plus NDSHM_ENOSPC.
  */
-NDSHM_API int ndshm_copy(ndshm_store *st, const char *name,
-                         const char *expr, unsigned flags);
+NDSHM_API int ndshm_copy(ndshm_store *st, const char *name, const char *expr,
+                         unsigned flags);
 
 /*
  * Remove name (an array or a view) from the catalog.  An array's data file

@@ -15,9 +15,9 @@
 #include "error.h"
 #include "npy.h"
 
-#define MAGIC "\x93NUMPY"
-#define MAGIC_LEN 6
-#define ALIGN 64
+#define MAGIC                  "\x93NUMPY"
+#define MAGIC_LEN              6
+#define ALIGN                  64
 #define GROWTH_AXIS_MAX_DIGITS 21 /* numpy's spare room for the first axis */
 
 /* The dict text as numpy writes it: keys sorted, "(3,)" for 1-d shapes. */
@@ -25,8 +25,10 @@ static size_t dict_text(char *buf, size_t cap, ndshm_dtype dtype, int ndim,
                         const int64_t *shape)
 {
     size_t n = 0;
-    int w = snprintf(buf, cap, "{'descr': '%s', 'fortran_order': False, "
-                     "'shape': (", ndshm_dtype_descr(dtype));
+    int w = snprintf(buf, cap,
+                     "{'descr': '%s', 'fortran_order': False, "
+                     "'shape': (",
+                     ndshm_dtype_descr(dtype));
     if (w < 0 || (size_t)w >= cap)
         return 0;
     n = (size_t)w;
@@ -44,8 +46,8 @@ static size_t dict_text(char *buf, size_t cap, ndshm_dtype dtype, int ndim,
     if (ndim > 0) {
         /* numpy pads for the repr of shape[0] to grow to 21 digits */
         char first[24];
-        int digits = snprintf(first, sizeof first, "%lld",
-                              (long long)shape[0]);
+        int digits =
+            snprintf(first, sizeof first, "%lld", (long long)shape[0]);
         int spare = GROWTH_AXIS_MAX_DIGITS - digits;
         for (int i = 0; i < spare; i++) {
             if (n + 1 >= cap)
@@ -58,8 +60,7 @@ static size_t dict_text(char *buf, size_t cap, ndshm_dtype dtype, int ndim,
 }
 
 size_t ndshm__npy_write_header(char *buf, size_t cap, ndshm_dtype dtype,
-                               int ndim, const int64_t *shape,
-                               size_t pad_to)
+                               int ndim, const int64_t *shape, size_t pad_to)
 {
     const size_t pre = MAGIC_LEN + 2 + 2; /* magic, version, u16 length */
     if (cap < pre + 1)
@@ -226,7 +227,8 @@ int ndshm__npy_parse(const unsigned char *buf, size_t len,
             char descr[64];
             lit_space(&l);
             if (l.p < l.end && *l.p == '[')
-                return ndshm__err(NDSHM_EINVAL, "structured dtypes are not "
+                return ndshm__err(NDSHM_EINVAL,
+                                  "structured dtypes are not "
                                   "supported (ndshm holds numbers and bools)");
             if (!lit_string(&l, descr, sizeof descr))
                 return bad("'descr' is not a string");
@@ -234,9 +236,11 @@ int ndshm__npy_parse(const unsigned char *buf, size_t len,
             if (*code != '\0' && strchr("<>|=", *code) != NULL)
                 code++;
             if (*code != '\0' && strchr("OUSVaMm", *code) != NULL)
-                return ndshm__err(NDSHM_EINVAL, "dtype '%s' is not "
+                return ndshm__err(NDSHM_EINVAL,
+                                  "dtype '%s' is not "
                                   "supported (ndshm holds numbers and bools, "
-                                  "not objects, strings or dates)", descr);
+                                  "not objects, strings or dates)",
+                                  descr);
             int rc = ndshm__dtype_from_descr(descr, &out->dtype, &out->swap);
             if (rc != 0)
                 return rc;

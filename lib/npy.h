@@ -28,8 +28,7 @@ struct ndshm_npy_header {
  * room for growing the first axis).
  */
 size_t ndshm__npy_write_header(char *buf, size_t cap, ndshm_dtype dtype,
-                               int ndim, const int64_t *shape,
-                               size_t pad_to);
+                               int ndim, const int64_t *shape, size_t pad_to);
 
 /*
  * How many bytes of the file the header occupies, given its first 12

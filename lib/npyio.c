@@ -109,13 +109,15 @@ int ndshm_npy_import(ndshm_store *st, const char *name, const char *path,
     }
     if ((uint64_t)sb.st_size < h.data_offset ||
         (uint64_t)(sb.st_size - (off_t)h.data_offset) < (uint64_t)nbytes) {
-        rc = ndshm__err(NDSHM_EINVAL, "%s is truncated: its header promises "
-                        "%lld bytes of data", path, (long long)nbytes);
+        rc = ndshm__err(NDSHM_EINVAL,
+                        "%s is truncated: its header promises "
+                        "%lld bytes of data",
+                        path, (long long)nbytes);
         goto out;
     }
     struct import_ctx c = {&h, map + h.data_offset};
-    rc = ndshm__create_array(st, name, h.dtype, h.ndim, h.shape,
-                              import_init, &c);
+    rc = ndshm__create_array(st, name, h.dtype, h.ndim, h.shape, import_init,
+                             &c);
 out:
     if (map != MAP_FAILED)
         munmap(map, (size_t)sb.st_size);
@@ -159,8 +161,8 @@ int ndshm_npy_export(const ndshm_array *a, const char *path, unsigned flags)
     int ndim = ndshm_array_ndim(a);
     const int64_t *shape = ndshm_array_shape(a);
     char header[8192];
-    size_t hlen = ndshm__npy_write_header(header, sizeof header, dtype, ndim,
-                                          shape, 0);
+    size_t hlen =
+        ndshm__npy_write_header(header, sizeof header, dtype, ndim, shape, 0);
     if (hlen == 0)
         return ndshm__err(NDSHM_EINVAL, "the .npy header does not fit");
     int64_t nbytes = ndshm_array_size(a) * (int64_t)ndshm_dtype_size(dtype);
@@ -176,8 +178,8 @@ int ndshm_npy_export(const ndshm_array *a, const char *path, unsigned flags)
         rc = ndshm__err_sys(err, "cannot write %s", path);
         goto fail;
     }
-    unsigned char *map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED,
-                              fd, 0);
+    unsigned char *map =
+        mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED) {
         rc = ndshm__err_sys(errno, "cannot map %s", tmp);
         goto fail;

@@ -73,8 +73,7 @@ char *ndshm__default_store_dir(void)
 static int ensure_dir(const char *path, mode_t mode)
 {
     if (mkdir(path, mode) != 0 && errno != EEXIST)
-        return ndshm__err_sys(errno, "cannot create store directory %s",
-                              path);
+        return ndshm__err_sys(errno, "cannot create store directory %s", path);
     struct stat sb;
     if (stat(path, &sb) != 0)
         return ndshm__err_sys(errno, "cannot open store directory %s", path);
@@ -152,8 +151,10 @@ int ndshm_store_open(ndshm_store **out, const char *dir, unsigned flags)
         rc = ndshm__err_sys(errno, "cannot open store directory %s", chosen);
     if (rc == 0 && is_default && getenv("NDSHM_STORE") == NULL &&
         sb.st_uid != getuid())
-        rc = ndshm__err(NDSHM_EINVAL, "store directory %s belongs to another "
-                        "user", chosen);
+        rc = ndshm__err(NDSHM_EINVAL,
+                        "store directory %s belongs to another "
+                        "user",
+                        chosen);
     free(chosen);
     if (rc != 0)
         return rc;
@@ -165,8 +166,7 @@ int ndshm_store_open(ndshm_store **out, const char *dir, unsigned flags)
     pthread_mutex_lock(&registry_lock);
     struct ndshm_env *e = registry;
     pid_t pid = getpid();
-    while (e && !(e->dev == sb.st_dev && e->ino == sb.st_ino &&
-                  e->pid == pid))
+    while (e && !(e->dev == sb.st_dev && e->ino == sb.st_ino && e->pid == pid))
         e = e->next;
     if (e) {
         e->refs++;

@@ -15,8 +15,8 @@ struct ndshm_env {
     pid_t pid; /* the process that opened it: never shared across fork */
     dev_t dev;
     ino_t ino;
-    char *path;    /* absolute store directory */
-    int data_fd;   /* the data/ directory, for *at() calls */
+    char *path;  /* absolute store directory */
+    int data_fd; /* the data/ directory, for *at() calls */
     struct ndshm_catalog cat;
     int refs;
     struct ndshm_env *next;

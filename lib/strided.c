@@ -46,16 +46,16 @@ static int simplify(struct loop *l, int ndim, const int64_t *shape,
 }
 
 /* One row: n elements, typed moves for the common sizes. */
-static void copy_row(char *d, int64_t ds, const char *s, int64_t ss,
-                     int64_t n, size_t size)
+static void copy_row(char *d, int64_t ds, const char *s, int64_t ss, int64_t n,
+                     size_t size)
 {
     if (ds == (int64_t)size && ss == (int64_t)size) {
         memcpy(d, s, (size_t)n * size);
         return;
     }
-#define ROW(SZ)                                  \
-    for (int64_t i = 0; i < n; i++, d += ds, s += ss) \
-        memcpy(d, s, SZ);                        \
+#define ROW(SZ)                                                               \
+    for (int64_t i = 0; i < n; i++, d += ds, s += ss)                         \
+        memcpy(d, s, SZ);                                                     \
     return;
     switch (size) {
     case 1: ROW(1)
@@ -71,9 +71,9 @@ static void copy_row(char *d, int64_t ds, const char *s, int64_t ss,
 static void fill_row(char *d, int64_t ds, const void *v, int64_t n,
                      size_t size)
 {
-#define ROW(SZ)                                  \
-    for (int64_t i = 0; i < n; i++, d += ds)     \
-        memcpy(d, v, SZ);                        \
+#define ROW(SZ)                                                               \
+    for (int64_t i = 0; i < n; i++, d += ds)                                  \
+        memcpy(d, v, SZ);                                                     \
     return;
     switch (size) {
     case 1:
@@ -145,8 +145,8 @@ void ndshm__strided_fill(int ndim, const int64_t *shape, void *dst,
         run(&l, dst, dst, value, itemsize);
 }
 
-void ndshm__contiguous_strides(int ndim, const int64_t *shape,
-                               size_t itemsize, int64_t *strides)
+void ndshm__contiguous_strides(int ndim, const int64_t *shape, size_t itemsize,
+                               int64_t *strides)
 {
     /* NumPy gives a 0-long dimension the stride a 1-long one would have */
     int64_t s = (int64_t)itemsize;

@@ -20,7 +20,7 @@ void ndshm__strided_fill(int ndim, const int64_t *shape, void *dst,
                          size_t itemsize);
 
 /* C-contiguous strides for shape. */
-void ndshm__contiguous_strides(int ndim, const int64_t *shape,
-                               size_t itemsize, int64_t *strides);
+void ndshm__contiguous_strides(int ndim, const int64_t *shape, size_t itemsize,
+                               int64_t *strides);
 
 #endif

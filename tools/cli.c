@@ -135,8 +135,7 @@ static int find_opt(const char *arg, const struct cli_opt *opts,
 
 int cli_parse(struct cli *cli, int argc, char **argv,
               const struct cli_opt *opts, const char **values,
-              const char **pos, int min_pos, int max_pos,
-              const char *expected)
+              const char **pos, int min_pos, int max_pos, const char *expected)
 {
     int npos = 0;
     for (int i = 0; opts && opts[i].name; i++)
@@ -166,8 +165,7 @@ int cli_parse(struct cli *cli, int argc, char **argv,
                 else if (k + 1 < argc)
                     value = argv[++k];
                 else {
-                    cli_usage_error(cli, "option '%s' needs an argument",
-                                    arg);
+                    cli_usage_error(cli, "option '%s' needs an argument", arg);
                     return -1;
                 }
             } else if (inline_arg) {

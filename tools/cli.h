@@ -12,12 +12,7 @@
 #include "ndshm.h"
 
 /* Exit statuses (docs/ndshm.1). */
-enum {
-    EXIT_OK = 0,
-    EXIT_ERROR = 1,
-    EXIT_USAGE = 2,
-    EXIT_TIMEOUT = 3
-};
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_TIMEOUT = 3 };
 
 struct cli {
     const char *command;   /* for messages: "ndshm COMMAND: ..." */

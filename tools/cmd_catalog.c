@@ -21,12 +21,12 @@ static void print_info_text(ndshm_array *a, const char *name)
     printf("kind:     %s\n", ndshm_array_is_view(a) ? "view" : "array");
     printf("base:     %s\n", base ? base : "-");
     printf("dtype:    %s (%s)\n", ndshm_dtype_name(t), ndshm_dtype_descr(t));
-    printf("shape:    %s\n", shape_text(ndshm_array_ndim(a),
-                                        ndshm_array_shape(a), shape,
-                                        sizeof shape));
-    printf("strides:  %s\n", shape_text(ndshm_array_ndim(a),
-                                        ndshm_array_strides(a), strides,
-                                        sizeof strides));
+    printf("shape:    %s\n",
+           shape_text(ndshm_array_ndim(a), ndshm_array_shape(a), shape,
+                      sizeof shape));
+    printf("strides:  %s\n",
+           shape_text(ndshm_array_ndim(a), ndshm_array_strides(a), strides,
+                      sizeof strides));
     printf("offset:   %" PRId64 "\n", ndshm_array_offset(a));
     printf("path:     %s\n", ndshm_array_path(a));
     printf("readonly: %s\n", ndshm_array_readonly(a) ? "yes" : "no");
@@ -145,8 +145,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     if (status == EXIT_OK && json)
         putchar('[');
     else if (status == EXIT_OK && ns.n > 0)
-        printf("%-20s %-5s %-10s %-16s %s\n", "NAME", "KIND", "DTYPE",
-               "SHAPE", "BASE");
+        printf("%-20s %-5s %-10s %-16s %s\n", "NAME", "KIND", "DTYPE", "SHAPE",
+               "BASE");
     size_t shown = 0;
     for (size_t i = 0; status == EXIT_OK && i < ns.n; i++) {
         ndshm_array *a;

@@ -13,8 +13,8 @@
 #include "literal.h"
 
 /* "3,4", "(3, 4)", "[3,4]", "5", "()": the dimensions of --shape. */
-static int parse_shape(const char *text, int *ndim, int64_t *shape,
-                       char *err, size_t errlen)
+static int parse_shape(const char *text, int *ndim, int64_t *shape, char *err,
+                       size_t errlen)
 {
     const char *p = text;
     while (isspace((unsigned char)*p))
@@ -78,8 +78,8 @@ static int create_from_literal(struct cli *cli, const char *name,
     struct literal lit;
     if (cli_value(cli, text, &lit) != 0)
         return EXIT_ERROR;
-    int status = cli_convert_value(cli, &lit,
-                                   dtype_text ? dtype : lit.dtype, what);
+    int status =
+        cli_convert_value(cli, &lit, dtype_text ? dtype : lit.dtype, what);
     if (status == 0) {
         ndshm_store *st = cli_store(cli);
         if (st == NULL)
@@ -114,8 +114,7 @@ static int create_shaped(struct cli *cli, const char *name, int ndim,
     int64_t strides[NDSHM_MAXDIMS];
     char err[900];
     if (status == 0 && lit.ndim == 0) {
-        if (ndshm_array_create(st, name, dtype, ndim, shape, lit.data, 0) !=
-            0)
+        if (ndshm_array_create(st, name, dtype, ndim, shape, lit.data, 0) != 0)
             status = cli_lib_error(cli, "%s", what);
     } else if (status == 0 &&
                literal_broadcast(&lit, ndshm_dtype_size(dtype), ndim, shape,
@@ -150,7 +149,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
     if (v[FROM]) {
         if (npos > 1 || v[SHAPE] || v[FILL] || v[DTYPE])
             return cli_usage_error(cli, "--from takes no VALUES, --shape, "
-                                   "--fill or --dtype");
+                                        "--fill or --dtype");
         ndshm_store *st = cli_store(cli);
         if (st == NULL)
             return EXIT_ERROR;
@@ -161,7 +160,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
     if (npos == 2) {
         if (v[SHAPE] || v[FILL])
             return cli_usage_error(cli, "VALUES cannot go with --shape or "
-                                   "--fill");
+                                        "--fill");
         return create_from_literal(cli, name, pos[1], v[DTYPE], dtype);
     }
     if (v[SHAPE] == NULL)

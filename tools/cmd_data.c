@@ -83,8 +83,8 @@ int cmd_get(struct cli *cli, int argc, char **argv)
     } else {
         char *text = fmt_numpy_str(&f);
         if (text == NULL)
-            status = cli_error(cli, "cannot print '%s': out of memory",
-                               pos[0]);
+            status =
+                cli_error(cli, "cannot print '%s': out of memory", pos[0]);
         else
             puts(text);
         free(text);

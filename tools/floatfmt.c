@@ -85,8 +85,8 @@ static void exact_digits(double a, char *digits, size_t cap, int *exp10)
  * The digit chosen at each position: digits[] holds the decimal digits of
  * an integer C, so the value is C * 10^last.  Returns last.
  */
-static int generate(double a, int bits, const struct ff_opts *o,
-                    char *out, size_t cap)
+static int generate(double a, int bits, const struct ff_opts *o, char *out,
+                    size_t cap)
 {
     char d[EXACT_DIGITS + 8];
     int E;
@@ -151,8 +151,7 @@ static int generate(double a, int bits, const struct ff_opts *o,
             }
             if (a == 0)
                 cmp = -1;
-            take_up = cmp > 0 ||
-                      (cmp == 0 && (down[k - 1] - '0') % 2 == 1);
+            take_up = cmp > 0 || (cmp == 0 && (down[k - 1] - '0') % 2 == 1);
         }
         const char *pick = take_up ? upd : down;
         if (strlen(pick) + 1 > cap)
@@ -227,7 +226,7 @@ size_t ff_format(double v, int bits, const struct ff_opts *o, char *buf,
     if (zero)
         top = p;
 
-    /* the digit at position pos (10^pos) */
+        /* the digit at position pos (10^pos) */
 #define DIGIT(pos) ((pos) <= top && (pos) >= p ? c[top - (pos)] : '0')
 
     char ipart[SPAN + 8], frac[SPAN + 8];
@@ -274,8 +273,8 @@ size_t ff_format(double v, int bits, const struct ff_opts *o, char *buf,
     if (o->scientific) {
         /* NumPy pads the exponent with zeros to exp_digits (default 2) */
         char e[16];
-        int width = o->exp_digits >= 0 && o->exp_digits < 8 ? o->exp_digits
-                                                            : 2;
+        int width =
+            o->exp_digits >= 0 && o->exp_digits < 8 ? o->exp_digits : 2;
         snprintf(e, sizeof e, "%0*d", width, abs(exp10));
         put(&w, 'e');
         put(&w, exp10 < 0 ? '-' : '+');

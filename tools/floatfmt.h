@@ -11,10 +11,10 @@
 
 /* How trailing zeros are trimmed (NumPy's trim argument). */
 enum ff_trim {
-    FF_TRIM_KEEP,      /* 'k': keep them */
-    FF_TRIM_POINT,     /* '.': drop zeros, keep the point: "1." */
-    FF_TRIM_ONE_ZERO,  /* '0': drop zeros but one: "1.0" */
-    FF_TRIM_DPT_ZEROS  /* '-': drop zeros and the point: "1" */
+    FF_TRIM_KEEP,     /* 'k': keep them */
+    FF_TRIM_POINT,    /* '.': drop zeros, keep the point: "1." */
+    FF_TRIM_ONE_ZERO, /* '0': drop zeros but one: "1.0" */
+    FF_TRIM_DPT_ZEROS /* '-': drop zeros and the point: "1" */
 };
 
 /* precision and min_digits above 1100 act as 1100: past the last digit of

@@ -17,10 +17,10 @@
 #include "floatfmt.h"
 #include "format.h"
 
-#define THRESHOLD 1000
+#define THRESHOLD  1000
 #define EDGE_ITEMS 3
 #define LINE_WIDTH 75
-#define PRECISION 8
+#define PRECISION  8
 
 /* ---- growable strings ----------------------------------------------------*/
 
@@ -68,10 +68,15 @@ static char kind_of(ndshm_dtype t)
 {
     switch (t) {
     case NDSHM_BOOL: return 'b';
-    case NDSHM_UINT8: case NDSHM_UINT16: case NDSHM_UINT32:
+    case NDSHM_UINT8:
+    case NDSHM_UINT16:
+    case NDSHM_UINT32:
     case NDSHM_UINT64: return 'u';
-    case NDSHM_FLOAT16: case NDSHM_FLOAT32: case NDSHM_FLOAT64: return 'f';
-    case NDSHM_COMPLEX64: case NDSHM_COMPLEX128: return 'c';
+    case NDSHM_FLOAT16:
+    case NDSHM_FLOAT32:
+    case NDSHM_FLOAT64: return 'f';
+    case NDSHM_COMPLEX64:
+    case NDSHM_COMPLEX128: return 'c';
     default: return 'i';
     }
 }
@@ -80,7 +85,8 @@ static int bits_of(ndshm_dtype t)
 {
     switch (t) {
     case NDSHM_FLOAT16: return 16;
-    case NDSHM_FLOAT32: case NDSHM_COMPLEX64: return 32;
+    case NDSHM_FLOAT32:
+    case NDSHM_COMPLEX64: return 32;
     default: return 64;
     }
 }
@@ -217,8 +223,10 @@ static void floatfmt_call(const struct floatfmt *f, double x, struct sbuf *b)
 {
     char buf[256];
     if (!isfinite(x)) {
-        const char *sign = isnan(x) ? (f->plus ? "+" : "")
-                         : x < 0 ? "-" : f->plus ? "+" : "";
+        const char *sign = isnan(x)  ? (f->plus ? "+" : "")
+                           : x < 0   ? "-"
+                           : f->plus ? "+"
+                                     : "";
         snprintf(buf, sizeof buf, "%s%s", sign, isnan(x) ? "nan" : "inf");
         sb_spaces(b, f->pad_left + f->pad_right + 1 - (int)strlen(buf));
         sb_str(b, buf);
@@ -346,9 +354,7 @@ static void format_elem(const struct printer *p, const void *ptr,
     struct elem e = load(p->a->dtype, ptr);
     char buf[64];
     switch (p->kind) {
-    case 'b':
-        sb_str(b, e.i ? " True" : "False");
-        break;
+    case 'b': sb_str(b, e.i ? " True" : "False"); break;
     case 'i':
         snprintf(buf, sizeof buf, "%*" PRId64, p->int_width, e.i);
         sb_str(b, buf);
@@ -357,9 +363,7 @@ static void format_elem(const struct printer *p, const void *ptr,
         snprintf(buf, sizeof buf, "%*" PRIu64, p->int_width, e.u);
         sb_str(b, buf);
         break;
-    case 'f':
-        floatfmt_call(&p->re, e.re, b);
-        break;
+    case 'f': floatfmt_call(&p->re, e.re, b); break;
     default: {
         floatfmt_call(&p->re, e.re, b);
         struct sbuf im = {0};
@@ -413,8 +417,8 @@ static void recurse(const struct printer *p, const unsigned char *ptr,
     }
     int64_t len = a->shape[axis], stride = a->strides[axis];
     bool summ = summarised(p, axis);
-    int64_t leading = summ ? EDGE_ITEMS : 0, trailing = summ ? EDGE_ITEMS
-                                                             : len;
+    int64_t leading = summ ? EDGE_ITEMS : 0,
+            trailing = summ ? EDGE_ITEMS : len;
     struct sbuf s = {0};
     sb_str(&s, "");
     if (a->ndim - axis == 1) {
@@ -422,13 +426,12 @@ static void recurse(const struct printer *p, const unsigned char *ptr,
         struct sbuf line = {0}, word = {0};
         sb_spaces(&line, hang);
         sb_str(&line, "");
-#define WORD(i)                                                          \
-    do {                                                                 \
-        word.len = 0;                                                    \
-        recurse(p, ptr + (i) * stride, axis + 1, hang + 1, width - 1,    \
-                &word);                                                  \
-        extend_line(&s, &line, word.s ? word.s : "", word.len, elem_width, \
-                    hang);                                               \
+#define WORD(i)                                                               \
+    do {                                                                      \
+        word.len = 0;                                                         \
+        recurse(p, ptr + (i)*stride, axis + 1, hang + 1, width - 1, &word);   \
+        extend_line(&s, &line, word.s ? word.s : "", word.len, elem_width,    \
+                    hang);                                                    \
     } while (0)
         for (int64_t i = 0; i < leading; i++) {
             WORD(i);
@@ -481,7 +484,10 @@ static void scalar_float(double v, int bits, bool sign, struct sbuf *b)
     char buf[128];
     if (!isfinite(v)) {
         snprintf(buf, sizeof buf, "%s%s",
-                 isnan(v) ? (sign ? "+" : "") : v < 0 ? "-" : sign ? "+" : "",
+                 isnan(v) ? (sign ? "+" : "")
+                 : v < 0  ? "-"
+                 : sign   ? "+"
+                          : "",
                  isnan(v) ? "nan" : "inf");
     } else {
         double a = fabs(v);
@@ -539,8 +545,8 @@ char *fmt_numpy_str(const struct fmt_array *a)
     } else if (size == 0) {
         sb_str(&b, "[]");
     } else {
-        struct printer p = {a, kind_of(a->dtype), size > THRESHOLD, 0,
-                            {0}, {0}};
+        struct printer p = {a,  kind_of(a->dtype), size > THRESHOLD, 0, {0},
+                            {0}};
         int64_t shown = 1;
         for (int i = 0; i < a->ndim; i++)
             shown *= summarised(&p, i) ? 2 * EDGE_ITEMS : a->shape[i];

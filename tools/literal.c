@@ -123,9 +123,9 @@ static int parse_number(struct parser *ps, struct scalar *s, bool *imag)
         char c = *p;
         if (c == '_' && seen_digit && isalnum((unsigned char)p[1]))
             continue;
-        bool ok = base == 16 ? isxdigit((unsigned char)c)
-                : base == 10 ? isdigit((unsigned char)c)
-                : (c >= '0' && c < '0' + base);
+        bool ok = base == 16   ? isxdigit((unsigned char)c)
+                  : base == 10 ? isdigit((unsigned char)c)
+                               : (c >= '0' && c < '0' + base);
         if (ok) {
             seen_digit = true;
         } else if (base == 10 && c == '.' && !is_float) {
@@ -238,8 +238,9 @@ static int parse_scalar(struct parser *ps, struct scalar *s)
             sub.p = buf;
             bool im2;
             if (parse_number(&sub, &t, &im2) == 0 && im2 && *sub.p == '\0') {
-                double re = s->kind == S_FLOAT ? s->re
-                          : s->kind == S_UINT ? (double)s->u : (double)s->i;
+                double re = s->kind == S_FLOAT  ? s->re
+                            : s->kind == S_UINT ? (double)s->u
+                                                : (double)s->i;
                 s->kind = S_COMPLEX;
                 s->re = re;
                 s->im = t.re;
@@ -397,8 +398,9 @@ static void store(const struct scalar *s, ndshm_dtype t, unsigned char *dst)
         break;
     }
     case NDSHM_UINT64: {
-        uint64_t v = s->kind == S_BOOL ? s->b
-                   : s->kind == S_UINT ? s->u : (uint64_t)s->i;
+        uint64_t v = s->kind == S_BOOL   ? s->b
+                     : s->kind == S_UINT ? s->u
+                                         : (uint64_t)s->i;
         memcpy(dst, &v, 8);
         break;
     }
@@ -487,7 +489,8 @@ int literal_parse(const char *text, struct literal *out, char *err,
         if (!leaf)
             out->ndim = deepest;
         if (!check_shape(&root, 0, out)) {
-            snprintf(err, errlen, "inhomogeneous shape: the lists are not "
+            snprintf(err, errlen,
+                     "inhomogeneous shape: the lists are not "
                      "all of the same length and depth");
             rc = -1;
         }
@@ -512,7 +515,8 @@ int literal_parse(const char *text, struct literal *out, char *err,
             flatten(&root, &sc);
             sc = out->scalars;
             for (size_t i = 0; i < count; i++)
-                store(&sc[i], out->dtype, (unsigned char *)out->data + i * size);
+                store(&sc[i], out->dtype,
+                      (unsigned char *)out->data + i * size);
         }
     }
     free_node(&root);
@@ -582,7 +586,8 @@ int literal_broadcast(const struct literal *lit, size_t itemsize, int ndim,
     }
     if (!ok) {
         char a[700], b[700];
-        snprintf(err, errlen, "could not broadcast input array from shape "
+        snprintf(err, errlen,
+                 "could not broadcast input array from shape "
                  "%s into shape %s",
                  compact_shape(lit->ndim, lit->shape, a, sizeof a),
                  compact_shape(ndim, target, b, sizeof b));

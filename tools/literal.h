@@ -17,7 +17,7 @@ struct literal {
     int ndim;
     int64_t shape[NDSHM_MAXDIMS];
     size_t count;
-    void *data; /* count elements of dtype, C order; malloc'd */
+    void *data;    /* count elements of dtype, C order; malloc'd */
     void *scalars; /* the elements as written, for literal_convert */
 };
 

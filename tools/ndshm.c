@@ -53,7 +53,8 @@ static const struct command commands[] = {
     {"list", cmd_list, "list arrays and views",
      "[--json]\n"
      "List every array and view of the store.\n"
-     "  -j, --json       print a JSON list of the objects info --json gives\n"},
+     "  -j, --json       print a JSON list of the objects info --json "
+     "gives\n"},
     {"rm", cmd_rm, "remove arrays or views",
      "[-f] NAME...\n"
      "Remove each NAME.  An array's data lives on while views use it.\n"
@@ -89,15 +90,16 @@ static void main_usage(FILE *out)
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nEXPR is NAME followed by NumPy basic indexing and .T, e.g.\n"
-          "'arr[1:]', 'frames[-1, ::2]', 'm.T', 'v[..., None]'.\n\n"
-          "Options:\n"
-          "  --store DIR   the store (default: $NDSHM_STORE, else\n"
-          "                /dev/shm/ndshm-$UID)\n"
-          "  -h, --help    show this help, or a command's with COMMAND --help\n"
-          "  --version     show the version\n\n"
-          "Exit status: 0 success, 1 error, 2 usage error.\n",
-          out);
+    fputs(
+        "\nEXPR is NAME followed by NumPy basic indexing and .T, e.g.\n"
+        "'arr[1:]', 'frames[-1, ::2]', 'm.T', 'v[..., None]'.\n\n"
+        "Options:\n"
+        "  --store DIR   the store (default: $NDSHM_STORE, else\n"
+        "                /dev/shm/ndshm-$UID)\n"
+        "  -h, --help    show this help, or a command's with COMMAND --help\n"
+        "  --version     show the version\n\n"
+        "Exit status: 0 success, 1 error, 2 usage error.\n",
+        out);
 }
 
 static bool wants_help(int argc, char **argv)
@@ -132,8 +134,10 @@ int main(int argc, char **argv)
         } else if (strncmp(a, "--store=", 8) == 0) {
             cli.store_dir = a + 8;
         } else {
-            fprintf(stderr, "ndshm: unknown option '%s' (see 'ndshm "
-                            "--help')\n", a);
+            fprintf(stderr,
+                    "ndshm: unknown option '%s' (see 'ndshm "
+                    "--help')\n",
+                    a);
             return EXIT_USAGE;
         }
     }

@@ -126,7 +126,7 @@ $ ndshm
 ! Exit status: 0 success, 1 error, 2 usage error.
 $ ndshm --store
 ? 2
-! ndshm: unknown option '--store' (see 'ndshm --help')
+! ndshm: option '--store' needs an argument (see 'ndshm --help')
 $ ndshm --frob list
 ? 2
 ! ndshm: unknown option '--frob' (see 'ndshm --help')
