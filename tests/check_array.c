@@ -22,52 +22,12 @@
 #include "suites.h"
 #include "testutil.h"
 
-static char *dir;
-static ndshm_store *st;
-
-/*
- * Each test's store is a directory inside one per test case, which the
- * runner process makes and removes (unchecked fixture): a test that fails
- * an assertion, or dies of a signal as expected, skips its own teardown
- * but leaves nothing behind.
- */
-static char *case_dir;
-
-static void case_setup(void)
-{
-    case_dir = test_store_dir();
-}
-
-static void case_teardown(void)
-{
-    test_store_remove(case_dir);
-    case_dir = NULL;
-}
-
-static void setup(void)
-{
-    size_t len = strlen(case_dir) + sizeof "/store.XXXXXX";
-    dir = malloc(len);
-    ck_assert_ptr_nonnull(dir);
-    snprintf(dir, len, "%s/store.XXXXXX", case_dir);
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
-}
-
-static void teardown(void)
-{
-    ndshm_store_close(st);
-    st = NULL;
-    test_store_remove(dir);
-    dir = NULL;
-}
-
 /* ---- helpers ------------------------------------------------------------ */
 
 static ndshm_array *open_ok(const char *expr, unsigned flags)
 {
     ndshm_array *a = NULL;
-    int rc = ndshm_array_open(&a, st, expr, flags);
+    int rc = ndshm_array_open(&a, test_st, expr, flags);
     ck_assert_msg(rc == 0, "open %s: %s", expr, ndshm_errmsg());
     ck_assert_ptr_nonnull(a);
     return a;
@@ -81,8 +41,8 @@ static void make_grid(const char *name)
         for (int j = 0; j < 8; j++)
             v[i][j] = 10 * i + j;
     const int64_t shape[2] = {4, 8};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, name, NDSHM_INT64, 2,
-                                                    shape, v, NULL, 0), 0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, name, NDSHM_INT64,
+                                                    2, shape, v, NULL, 0), 0);
 }
 
 /* Element (i, j) of a 2-d int64 window. */
@@ -98,7 +58,7 @@ static int64_t at2(const ndshm_array *a, int64_t i, int64_t j)
 static int data_files(void)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/data", dir);
+    snprintf(path, sizeof path, "%s/data", test_dir);
     DIR *d = opendir(path);
     ck_assert_ptr_nonnull(d);
     int n = 0;
@@ -120,7 +80,7 @@ static int count_cb(const char *name, void *ctx)
 static int names(void)
 {
     int n = 0;
-    ck_assert_int_eq(ndshm_list(st, count_cb, &n), 0);
+    ck_assert_int_eq(ndshm_list(test_st, count_cb, &n), 0);
     return n;
 }
 
@@ -128,9 +88,10 @@ static uint32_t file_refs(uint64_t id)
 {
     MDB_txn *txn;
     struct ndshm_file f;
-    ck_assert_int_eq(ndshm__catalog_read_begin(&st->env->cat, &txn), 0);
+    ck_assert_int_eq(ndshm__catalog_read_begin(&test_st->env->cat, &txn), 0);
     f.id = id;
-    ck_assert_int_eq(ndshm__catalog_get_file(&st->env->cat, txn, id, &f), 0);
+    ck_assert_int_eq(ndshm__catalog_get_file(&test_st->env->cat, txn, id, &f),
+                     0);
     mdb_txn_abort(txn);
     return f.refs;
 }
@@ -139,8 +100,8 @@ static int file_known(uint64_t id)
 {
     MDB_txn *txn;
     struct ndshm_file f;
-    ck_assert_int_eq(ndshm__catalog_read_begin(&st->env->cat, &txn), 0);
-    int rc = ndshm__catalog_get_file(&st->env->cat, txn, id, &f);
+    ck_assert_int_eq(ndshm__catalog_read_begin(&test_st->env->cat, &txn), 0);
+    int rc = ndshm__catalog_get_file(&test_st->env->cat, txn, id, &f);
     mdb_txn_abort(txn);
     return rc == 0;
 }
@@ -150,8 +111,8 @@ static int file_known(uint64_t id)
 START_TEST(create_zeros)
 {
     const int64_t shape[2] = {3, 4};
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT64, 2, shape, NULL,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT64, 2, shape,
+                                        NULL, 0), 0);
     ndshm_array *a = open_ok("a", 0);
     ck_assert_int_eq(ndshm_array_dtype(a), NDSHM_INT64);
     ck_assert_int_eq(ndshm_array_ndim(a), 2);
@@ -185,8 +146,8 @@ START_TEST(create_fill_every_dtype)
     if (dtype == NDSHM_BOOL)
         value[0] = 1;
     const int64_t shape[3] = {3, 1, 5};
-    ck_assert_int_eq(ndshm_array_create(st, "f", dtype, 3, shape, value, 0),
-                     0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "f", dtype, 3, shape, value,
+                                        0), 0);
     ndshm_array *a = open_ok("f", 0);
     ck_assert_int_eq(ndshm_array_dtype(a), dtype);
     ck_assert_int_eq(ndshm_array_strides(a)[2], (int64_t)size);
@@ -217,10 +178,10 @@ END_TEST
 START_TEST(create_0d)
 {
     double pi = 3.25;
-    ck_assert_int_eq(ndshm_array_create(st, "s", NDSHM_FLOAT64, 0, NULL, &pi,
-                                        0), 0);
-    ck_assert_int_eq(ndshm_array_create(st, "z", NDSHM_UINT16, 0, NULL, NULL,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "s", NDSHM_FLOAT64, 0, NULL,
+                                        &pi, 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "z", NDSHM_UINT16, 0, NULL,
+                                        NULL, 0), 0);
     ndshm_array *s = open_ok("s", 0), *z = open_ok("z", 0);
     ck_assert_int_eq(ndshm_array_ndim(s), 0);
     ck_assert_int_eq(ndshm_array_size(s), 1);
@@ -251,8 +212,8 @@ START_TEST(create_32d)
     for (int i = 0; i < NDSHM_MAXDIMS; i++)
         shape[i] = i == 0 || i == 31 ? 2 : (i == 15 ? 3 : 1);
     int32_t fill = -5;
-    ck_assert_int_eq(ndshm_array_create(st, "d", NDSHM_INT32, NDSHM_MAXDIMS,
-                                        shape, &fill, 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "d", NDSHM_INT32,
+                                        NDSHM_MAXDIMS, shape, &fill, 0), 0);
     ndshm_array *a = open_ok("d", 0);
     ck_assert_int_eq(ndshm_array_ndim(a), 32);
     ck_assert_int_eq(ndshm_array_size(a), 12);
@@ -269,11 +230,12 @@ START_TEST(create_32d)
     ndshm_array_close(a);
 
     /* a view may not add a 33rd dimension */
-    ck_assert_int_eq(ndshm_view_create(st, "v", "d[None]", 0), NDSHM_EINDEX);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "d[None]", 0),
+                     NDSHM_EINDEX);
     int64_t s33[NDSHM_MAXDIMS + 1] = {0};
     for (int i = 0; i <= NDSHM_MAXDIMS; i++)
         s33[i] = 1;
-    ck_assert_int_eq(ndshm_array_create(st, "e", NDSHM_INT32,
+    ck_assert_int_eq(ndshm_array_create(test_st, "e", NDSHM_INT32,
                                         NDSHM_MAXDIMS + 1, s33, NULL, 0),
                      NDSHM_EINVAL);
 }
@@ -283,11 +245,11 @@ START_TEST(create_empty)
 {
     const int64_t shape[3] = {3, 0, 2};
     float fill = 1.5f;
-    ck_assert_int_eq(ndshm_array_create(st, "e", NDSHM_FLOAT32, 3, shape,
+    ck_assert_int_eq(ndshm_array_create(test_st, "e", NDSHM_FLOAT32, 3, shape,
                                         &fill, 0), 0);
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "e2", NDSHM_FLOAT32,
-                                                    3, shape, NULL, NULL, 0),
-                     0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "e2",
+                                                    NDSHM_FLOAT32, 3, shape,
+                                                    NULL, NULL, 0), 0);
     ndshm_array *a = open_ok("e", 0);
     ck_assert_int_eq(ndshm_array_size(a), 0);
     ck_assert_int_eq(ndshm_array_shape(a)[1], 0);
@@ -305,7 +267,7 @@ START_TEST(create_empty)
     ck_assert_int_eq(ndshm_array_size(w), 0);
     ck_assert_int_eq(ndshm_array_shape(w)[0], 0);
     ndshm_array_close(w);
-    ck_assert_int_eq(ndshm_view_create(st, "nothing", "g[:, 9:]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "nothing", "g[:, 9:]", 0), 0);
     w = open_ok("nothing", 0);
     ck_assert_int_eq(ndshm_array_size(w), 0);
     ndshm_array_close(w);
@@ -321,9 +283,9 @@ START_TEST(create_from_strided_buffer)
             src[i + 3 * j] = (int16_t)(100 * i + j);
     const int64_t shape[2] = {3, 4};
     const int64_t fstrides[2] = {2, 6};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "f", NDSHM_INT16, 2,
-                                                    shape, src, fstrides, 0),
-                     0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "f", NDSHM_INT16,
+                                                    2, shape, src, fstrides,
+                                                    0), 0);
     ndshm_array *a = open_ok("f", 0);
     const int16_t *d = ndshm_array_data(a);
     for (int i = 0; i < 3; i++)
@@ -335,8 +297,9 @@ START_TEST(create_from_strided_buffer)
     /* negative strides: the source read backwards */
     int64_t seq[6] = {1, 2, 3, 4, 5, 6};
     const int64_t s6[1] = {6}, back[1] = {-8};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "r", NDSHM_INT64, 1,
-                                                    s6, &seq[5], back, 0), 0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "r", NDSHM_INT64,
+                                                    1, s6, &seq[5], back, 0),
+                     0);
     a = open_ok("r", 0);
     const int64_t *r = ndshm_array_data(a);
     for (int i = 0; i < 6; i++)
@@ -345,8 +308,8 @@ START_TEST(create_from_strided_buffer)
 
     /* every other element of a larger buffer */
     const int64_t s3[1] = {3}, two[1] = {16};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "o", NDSHM_INT64, 1,
-                                                    s3, seq, two, 0), 0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "o", NDSHM_INT64,
+                                                    1, s3, seq, two, 0), 0);
     a = open_ok("o", 0);
     r = ndshm_array_data(a);
     ck_assert_int_eq(r[0], 1);
@@ -362,8 +325,9 @@ START_TEST(create_from_broadcast_buffer)
     const uint8_t row[5] = {1, 2, 3, 4, 5};
     const int64_t shape[2] = {4, 5};
     const int64_t rows[2] = {0, 1};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "b", NDSHM_UINT8, 2,
-                                                    shape, row, rows, 0), 0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "b", NDSHM_UINT8,
+                                                    2, shape, row, rows, 0),
+                     0);
     ndshm_array *a = open_ok("b", 0);
     const uint8_t *d = ndshm_array_data(a);
     for (int i = 0; i < 4; i++)
@@ -374,8 +338,9 @@ START_TEST(create_from_broadcast_buffer)
     /* a column repeated along rows */
     const uint8_t col[4] = {7, 8, 9, 10};
     const int64_t cols[2] = {1, 0};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "c", NDSHM_UINT8, 2,
-                                                    shape, col, cols, 0), 0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "c", NDSHM_UINT8,
+                                                    2, shape, col, cols, 0),
+                     0);
     a = open_ok("c", 0);
     d = ndshm_array_data(a);
     for (int i = 0; i < 4; i++)
@@ -386,8 +351,9 @@ START_TEST(create_from_broadcast_buffer)
     /* one value everywhere */
     const double v = -0.5;
     const int64_t s3[3] = {2, 3, 4}, zero[3] = {0, 0, 0};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "s", NDSHM_FLOAT64, 3,
-                                                    s3, &v, zero, 0), 0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "s",
+                                                    NDSHM_FLOAT64, 3, s3, &v,
+                                                    zero, 0), 0);
     a = open_ok("s", 0);
     for (int i = 0; i < 24; i++)
         ck_assert(((double *)ndshm_array_data(a))[i] == -0.5);
@@ -399,11 +365,11 @@ END_TEST
 START_TEST(from_buffer_null_data)
 {
     const int64_t shape[1] = {2};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "x", NDSHM_INT8, 1,
-                                                    shape, NULL, NULL, 0),
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "x", NDSHM_INT8,
+                                                    1, shape, NULL, NULL, 0),
                      NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "y", NDSHM_INT8, 0,
-                                                    NULL, NULL, NULL, 0),
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "y", NDSHM_INT8,
+                                                    0, NULL, NULL, NULL, 0),
                      NDSHM_EINVAL);
     ck_assert_int_eq(names(), 0);
 }
@@ -412,21 +378,21 @@ END_TEST
 START_TEST(create_exists)
 {
     const int64_t shape[1] = {4};
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT8, 1, shape, NULL,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT8, 1, shape,
+                                        NULL, 0), 0);
     int8_t one = 1;
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT8, 1, shape, &one,
-                                        0), NDSHM_EEXIST);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT8, 1, shape,
+                                        &one, 0), NDSHM_EEXIST);
     ck_assert_msg(strstr(ndshm_errmsg(), "'a'") != NULL, "%s",
                   ndshm_errmsg());
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_FLOAT64, 0, NULL, NULL,
-                                        0), NDSHM_EEXIST);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[1:]", 0), 0);
-    ck_assert_int_eq(ndshm_array_create(st, "v", NDSHM_INT8, 1, shape, NULL,
-                                        0), NDSHM_EEXIST);
-    ck_assert_int_eq(ndshm_view_create(st, "a", "v", 0), NDSHM_EEXIST);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a", 0), NDSHM_EEXIST);
-    ck_assert_int_eq(ndshm_copy(st, "v", "a", 0), NDSHM_EEXIST);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_FLOAT64, 0, NULL,
+                                        NULL, 0), NDSHM_EEXIST);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[1:]", 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "v", NDSHM_INT8, 1, shape,
+                                        NULL, 0), NDSHM_EEXIST);
+    ck_assert_int_eq(ndshm_view_create(test_st, "a", "v", 0), NDSHM_EEXIST);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a", 0), NDSHM_EEXIST);
+    ck_assert_int_eq(ndshm_copy(test_st, "v", "a", 0), NDSHM_EEXIST);
     /* the original is untouched, and no file was left behind */
     ndshm_array *a = open_ok("a", 0);
     ck_assert_int_eq(((int8_t *)ndshm_array_data(a))[0], 0);
@@ -443,53 +409,53 @@ START_TEST(create_bad_arguments)
                                "a.b", "a[0]", "\xc3\xa9t\xc3\xa9", "a/1b",
                                " a"};
     for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
-        ck_assert_msg(ndshm_array_create(st, bad_names[i], NDSHM_INT8, 2,
+        ck_assert_msg(ndshm_array_create(test_st, bad_names[i], NDSHM_INT8, 2,
                                          shape, NULL, 0) == NDSHM_EINVAL,
                       "name '%s' accepted", bad_names[i]);
-        ck_assert_int_eq(ndshm_view_create(st, bad_names[i], "x", 0),
+        ck_assert_int_eq(ndshm_view_create(test_st, bad_names[i], "x", 0),
                          NDSHM_EINVAL);
-        ck_assert_int_eq(ndshm_remove(st, bad_names[i]), NDSHM_EINVAL);
+        ck_assert_int_eq(ndshm_remove(test_st, bad_names[i]), NDSHM_EINVAL);
     }
-    ck_assert_int_eq(ndshm_array_create(st, NULL, NDSHM_INT8, 2, shape, NULL,
-                                        0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_create(test_st, NULL, NDSHM_INT8, 2, shape,
+                                        NULL, 0), NDSHM_EINVAL);
     char longname[NDSHM_NAME_MAX + 2];
     memset(longname, 'n', sizeof longname);
     longname[NDSHM_NAME_MAX + 1] = '\0';
-    ck_assert_int_eq(ndshm_array_create(st, longname, NDSHM_INT8, 2, shape,
-                                        NULL, 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_create(test_st, longname, NDSHM_INT8, 2,
+                                        shape, NULL, 0), NDSHM_EINVAL);
     /* bad dtypes */
-    ck_assert_int_eq(ndshm_array_create(st, "a", (ndshm_dtype)0, 2, shape,
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", (ndshm_dtype)0, 2, shape,
                                         NULL, 0), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_array_create(st, "a", (ndshm_dtype)15, 2, shape,
-                                        NULL, 0), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_array_create(st, "a", (ndshm_dtype)-1, 2, shape,
-                                        NULL, 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", (ndshm_dtype)15, 2,
+                                        shape, NULL, 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", (ndshm_dtype)-1, 2,
+                                        shape, NULL, 0), NDSHM_EINVAL);
     /* bad ndim */
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT8, -1, shape, NULL,
-                                        0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT8, -1, shape,
+                                        NULL, 0), NDSHM_EINVAL);
     int64_t s33[NDSHM_MAXDIMS + 1];
     for (int i = 0; i <= NDSHM_MAXDIMS; i++)
         s33[i] = 1;
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT8, 33, s33, NULL,
-                                        0), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT8, 2, NULL, NULL, 0),
-                     NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT8, 33, s33,
+                                        NULL, 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT8, 2, NULL,
+                                        NULL, 0), NDSHM_EINVAL);
     /* negative dimensions */
     const int64_t neg[3] = {2, -1, 3};
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT8, 3, neg, NULL, 0),
-                     NDSHM_EINVAL);
-    const int64_t neg0[3] = {0, INT64_MIN, 3};
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT8, 3, neg0, NULL,
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT8, 3, neg, NULL,
                                         0), NDSHM_EINVAL);
+    const int64_t neg0[3] = {0, INT64_MIN, 3};
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT8, 3, neg0,
+                                        NULL, 0), NDSHM_EINVAL);
     int8_t src[4] = {0};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "a", NDSHM_INT8, 3,
-                                                    neg, src, NULL, 0),
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "a", NDSHM_INT8,
+                                                    3, neg, src, NULL, 0),
                      NDSHM_EINVAL);
     /* flags */
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT8, 2, shape, NULL,
-                                        1), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "a", NDSHM_INT8, 2,
-                                                    shape, src, NULL, 4),
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT8, 2, shape,
+                                        NULL, 1), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "a", NDSHM_INT8,
+                                                    2, shape, src, NULL, 4),
                      NDSHM_EINVAL);
     /* no store */
     ck_assert_int_eq(ndshm_array_create(NULL, "a", NDSHM_INT8, 2, shape, NULL,
@@ -497,7 +463,7 @@ START_TEST(create_bad_arguments)
     ck_assert_int_eq(ndshm_view_create(NULL, "a", "b", 0), NDSHM_EINVAL);
     ck_assert_int_eq(ndshm_remove(NULL, "a"), NDSHM_EINVAL);
     ck_assert_int_eq(ndshm_list(NULL, count_cb, NULL), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_list(st, NULL, NULL), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_list(test_st, NULL, NULL), NDSHM_EINVAL);
     ndshm_array *a = (ndshm_array *)0x1;
     ck_assert_int_eq(ndshm_array_open(&a, NULL, "a", 0), NDSHM_EINVAL);
     ck_assert_ptr_null(a);
@@ -512,8 +478,8 @@ START_TEST(create_bad_arguments)
     maxname[NDSHM_NAME_MAX] = '\0';
     const char *good[] = {"_", "a/b/c", "_x9/Y_", "Z", maxname};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-        ck_assert_msg(ndshm_array_create(st, good[i], NDSHM_INT8, 2, shape,
-                                         NULL, 0) == 0,
+        ck_assert_msg(ndshm_array_create(test_st, good[i], NDSHM_INT8, 2,
+                                         shape, NULL, 0) == 0,
                       "'%s': %s", good[i], ndshm_errmsg());
     ck_assert_int_eq(names(), 5);
     a = open_ok(maxname, 0);
@@ -525,16 +491,16 @@ END_TEST
 START_TEST(create_huge)
 {
     const int64_t sq[2] = {(int64_t)1 << 40, (int64_t)1 << 40};
-    ck_assert_int_eq(ndshm_array_create(st, "h", NDSHM_INT8, 2, sq, NULL, 0),
-                     NDSHM_ERANGE);
+    ck_assert_int_eq(ndshm_array_create(test_st, "h", NDSHM_INT8, 2, sq, NULL,
+                                        0), NDSHM_ERANGE);
     const int64_t big[1] = {INT64_MAX};
-    ck_assert_int_eq(ndshm_array_create(st, "h", NDSHM_INT8, 1, big, NULL, 0),
-                     NDSHM_ERANGE);
+    ck_assert_int_eq(ndshm_array_create(test_st, "h", NDSHM_INT8, 1, big, NULL,
+                                        0), NDSHM_ERANGE);
     const int64_t mid[1] = {INT64_MAX / 4};
-    ck_assert_int_eq(ndshm_array_create(st, "h", NDSHM_COMPLEX128, 1, mid,
+    ck_assert_int_eq(ndshm_array_create(test_st, "h", NDSHM_COMPLEX128, 1, mid,
                                         NULL, 0), NDSHM_ERANGE);
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "h", NDSHM_INT64, 2,
-                                                    sq, sq, NULL, 0),
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "h", NDSHM_INT64,
+                                                    2, sq, sq, NULL, 0),
                      NDSHM_ERANGE);
     ck_assert_int_eq(names(), 0);
     ck_assert_int_eq(data_files(), 0);
@@ -548,7 +514,7 @@ END_TEST
 START_TEST(create_empty_stride_overflow)
 {
     const int64_t shape[2] = {0, INT64_MAX};
-    int rc = ndshm_array_create(st, "e", NDSHM_INT64, 2, shape, NULL, 0);
+    int rc = ndshm_array_create(test_st, "e", NDSHM_INT64, 2, shape, NULL, 0);
     if (rc == 0) {
         ndshm_array *a = open_ok("e", 0);
         const int64_t *s = ndshm_array_strides(a);
@@ -567,9 +533,9 @@ END_TEST
 START_TEST(view_of_view_resolves_to_base)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "v1", "a[1:, ::2]", 0), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "v2", "v1[::-1, 1:3]", 0), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "v3", "v2.T[1]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v1", "a[1:, ::2]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v2", "v1[::-1, 1:3]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v3", "v2.T[1]", 0), 0);
     ndshm_array *a = open_ok("a", 0), *v1 = open_ok("v1", 0),
                 *v2 = open_ok("v2", 0), *v3 = open_ok("v3", 0);
 
@@ -620,7 +586,7 @@ START_TEST(view_of_view_resolves_to_base)
     ck_assert_int_eq(at2(v1, 0, 2), -3);
 
     /* the view of a view keeps working with the middle view gone */
-    ck_assert_int_eq(ndshm_remove(st, "v1"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "v1"), 0);
     ndshm_array *again = open_ok("v2", 0);
     ck_assert_int_eq(ndshm_array_offset(again), 4096 + 3 * 64 + 2 * 8);
     ck_assert_int_eq(at2(again, 0, 1), -1);
@@ -635,40 +601,44 @@ END_TEST
 START_TEST(view_errors)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "v", "missing[1:]", 0),
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "missing[1:]", 0),
                      NDSHM_ENOTFOUND);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[4]", 0), NDSHM_EINDEX);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[0, -9]", 0), NDSHM_EINDEX);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[1, 2, 3]", 0),
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[4]", 0), NDSHM_EINDEX);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[0, -9]", 0),
                      NDSHM_EINDEX);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[", 0), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[[0, 1]]", 0),
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[1, 2, 3]", 0),
+                     NDSHM_EINDEX);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[", 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[[0, 1]]", 0),
                      NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[::0]", 0), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_view_create(st, "v", NULL, 0), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a", 2), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[::0]", 0),
+                     NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", NULL, 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a", 2), NDSHM_EINVAL);
     ck_assert_int_eq(names(), 1);
     ndshm_array *a = open_ok("a", 0);
     ck_assert_uint_eq(file_refs(ndshm_array_id(a)), 1);
     ndshm_array_close(a);
 
     ndshm_array *x = (ndshm_array *)0x1;
-    ck_assert_int_eq(ndshm_array_open(&x, st, "missing", 0), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm_array_open(&x, test_st, "missing", 0),
+                     NDSHM_ENOTFOUND);
     ck_assert_ptr_null(x);
     ck_assert_msg(strstr(ndshm_errmsg(), "missing") != NULL, "%s",
                   ndshm_errmsg());
-    ck_assert_int_eq(ndshm_array_open(&x, st, "a[9]", 0), NDSHM_EINDEX);
-    ck_assert_int_eq(ndshm_array_open(&x, st, "a", 2), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_array_open(&x, st, "a[1", 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_open(&x, test_st, "a[9]", 0), NDSHM_EINDEX);
+    ck_assert_int_eq(ndshm_array_open(&x, test_st, "a", 2), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_open(&x, test_st, "a[1", 0), NDSHM_EINVAL);
 }
 END_TEST
 
 START_TEST(readonly_views)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "ro", "a[1:3]", NDSHM_READONLY), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "ro2", "ro[1, ::2]", 0), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "rw", "a[1:3]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "ro", "a[1:3]",
+                                       NDSHM_READONLY), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "ro2", "ro[1, ::2]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "rw", "a[1:3]", 0), 0);
     const char *readonly[] = {"ro", "ro2", "ro[0]", "ro2.T", "ro[:, 1:][0]"};
     int64_t vals[16] = {0};
     for (size_t i = 0; i < sizeof readonly / sizeof readonly[0]; i++) {
@@ -712,7 +682,8 @@ END_TEST
 START_TEST(readonly_view_store_faults)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "ro", "a[2]", NDSHM_READONLY), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "ro", "a[2]", NDSHM_READONLY),
+                     0);
     ndshm_array *v = open_ok("ro", 0);
     volatile int64_t *p = ndshm_array_data(v);
     ck_assert_int_eq(p[1], 21);
@@ -735,8 +706,9 @@ END_TEST
 START_TEST(readonly_view_of_view_store_faults)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "ro", "a[2]", NDSHM_READONLY), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "vv", "ro[::-1]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "ro", "a[2]", NDSHM_READONLY),
+                     0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "vv", "ro[::-1]", 0), 0);
     ndshm_array *v = open_ok("vv", 0);
     volatile int64_t *p = ndshm_array_data(v);
     ck_assert_int_eq(p[0], 27);
@@ -750,7 +722,7 @@ END_TEST
 START_TEST(copy_independent)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_copy(st, "c", "a[::-1, 1::3]", 0), 0);
+    ck_assert_int_eq(ndshm_copy(test_st, "c", "a[::-1, 1::3]", 0), 0);
     ndshm_array *a = open_ok("a", 0), *c = open_ok("c", 0);
     ck_assert_int_eq(ndshm_array_is_view(c), 0);
     ck_assert_ptr_null(ndshm_array_base(c));
@@ -781,7 +753,7 @@ START_TEST(copy_independent)
 
     /* removing the source leaves the copy whole */
     ndshm_array_close(a);
-    ck_assert_int_eq(ndshm_remove(st, "a"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "a"), 0);
     ndshm_array_close(c);
     c = open_ok("c", 0);
     ck_assert_int_eq(((int64_t *)ndshm_array_data(c))[11], -1);
@@ -792,10 +764,10 @@ END_TEST
 START_TEST(copy_of_views)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "ro", "a[:, 2]", NDSHM_READONLY),
-                     0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "ro", "a[:, 2]",
+                                       NDSHM_READONLY), 0);
     /* a copy of a read-only view is a writable array of its own */
-    ck_assert_int_eq(ndshm_copy(st, "c", "ro", 0), 0);
+    ck_assert_int_eq(ndshm_copy(test_st, "c", "ro", 0), 0);
     ndshm_array *c = open_ok("c", 0);
     ck_assert_int_eq(ndshm_array_readonly(c), 0);
     ck_assert_int_eq(ndshm_array_ndim(c), 1);
@@ -807,27 +779,27 @@ START_TEST(copy_of_views)
     ck_assert_int_eq(ndshm_array_fill(c, &z), 0);
     ndshm_array_close(c);
     /* 0-d, transposed and empty copies */
-    ck_assert_int_eq(ndshm_copy(st, "e", "a[3, 3]", 0), 0);
+    ck_assert_int_eq(ndshm_copy(test_st, "e", "a[3, 3]", 0), 0);
     c = open_ok("e", 0);
     ck_assert_int_eq(ndshm_array_ndim(c), 0);
     ck_assert_int_eq(*(int64_t *)ndshm_array_data(c), 33);
     ndshm_array_close(c);
-    ck_assert_int_eq(ndshm_copy(st, "t", "a.T", 0), 0);
+    ck_assert_int_eq(ndshm_copy(test_st, "t", "a.T", 0), 0);
     c = open_ok("t", 0);
     ck_assert_int_eq(ndshm_array_shape(c)[0], 8);
     ck_assert_int_eq(ndshm_array_strides(c)[0], 32);
     ck_assert_int_eq(at2(c, 5, 2), 25);
     ndshm_array_close(c);
-    ck_assert_int_eq(ndshm_copy(st, "n", "a[1:1]", 0), 0);
+    ck_assert_int_eq(ndshm_copy(test_st, "n", "a[1:1]", 0), 0);
     c = open_ok("n", 0);
     ck_assert_int_eq(ndshm_array_size(c), 0);
     ndshm_array_close(c);
     /* errors */
-    ck_assert_int_eq(ndshm_copy(st, "x", "nope", 0), NDSHM_ENOTFOUND);
-    ck_assert_int_eq(ndshm_copy(st, "x", "a", 1), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_copy(st, "x y", "a", 0), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_copy(st, "x", "a[7]", 0), NDSHM_EINDEX);
-    ck_assert_int_eq(ndshm_copy(st, "a", "a", 0), NDSHM_EEXIST);
+    ck_assert_int_eq(ndshm_copy(test_st, "x", "nope", 0), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm_copy(test_st, "x", "a", 1), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_copy(test_st, "x y", "a", 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_copy(test_st, "x", "a[7]", 0), NDSHM_EINDEX);
+    ck_assert_int_eq(ndshm_copy(test_st, "a", "a", 0), NDSHM_EEXIST);
     ck_assert_int_eq(data_files(), 5);
 }
 END_TEST
@@ -837,8 +809,8 @@ END_TEST
 START_TEST(remove_array_with_views)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[1::2, ::-1]", 0), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "w", "v[0]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[1::2, ::-1]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "w", "v[0]", 0), 0);
     ndshm_array *a = open_ok("a", 0);
     uint64_t id = ndshm_array_id(a);
     char path[4200];
@@ -846,8 +818,8 @@ START_TEST(remove_array_with_views)
     ndshm_array_close(a);
     ck_assert_uint_eq(file_refs(id), 3);
 
-    ck_assert_int_eq(ndshm_remove(st, "a"), 0);
-    ck_assert_int_eq(ndshm_array_open(&a, st, "a", 0), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm_remove(test_st, "a"), 0);
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, "a", 0), NDSHM_ENOTFOUND);
     ck_assert_int_eq(access(path, F_OK), 0); /* the views keep the data */
     ck_assert_uint_eq(file_refs(id), 2);
     ndshm_array *v = open_ok("v", 0);
@@ -878,9 +850,9 @@ START_TEST(remove_array_with_views)
     ndshm_array_close(v2);
 
     /* removing the last name of the old file deletes it */
-    ck_assert_int_eq(ndshm_remove(st, "v"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "v"), 0);
     ck_assert_int_eq(access(path, F_OK), 0);
-    ck_assert_int_eq(ndshm_remove(st, "w"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "w"), 0);
     ck_assert_int_eq(access(path, F_OK), -1);
     ck_assert(!file_known(id));
     ck_assert_int_eq(data_files(), 1);
@@ -893,18 +865,18 @@ END_TEST
 START_TEST(remove_view_keeps_array)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[0]", 0), 0);
-    ck_assert_int_eq(ndshm_remove(st, "v"), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[0]", 0), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "v"), 0);
     ck_assert_int_eq(data_files(), 1);
     ndshm_array *a = open_ok("a", 0);
     ck_assert_uint_eq(file_refs(ndshm_array_id(a)), 1);
     ck_assert_int_eq(at2(a, 3, 7), 37);
     ndshm_array_close(a);
-    ck_assert_int_eq(ndshm_remove(st, "v"), NDSHM_ENOTFOUND);
-    ck_assert_int_eq(ndshm_remove(st, "a"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "v"), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm_remove(test_st, "a"), 0);
     ck_assert_int_eq(data_files(), 0);
     ck_assert_int_eq(names(), 0);
-    ck_assert_int_eq(ndshm_remove(st, "a"), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm_remove(test_st, "a"), NDSHM_ENOTFOUND);
     ck_assert_msg(strstr(ndshm_errmsg(), "'a'") != NULL, "%s",
                   ndshm_errmsg());
 }
@@ -914,16 +886,16 @@ START_TEST(recreate_gives_new_id_and_file)
 {
     const int64_t shape[1] = {4};
     int32_t one = 1, two = 2;
-    ck_assert_int_eq(ndshm_array_create(st, "x", NDSHM_INT32, 1, shape, &one,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "x", NDSHM_INT32, 1, shape,
+                                        &one, 0), 0);
     ndshm_array *old = open_ok("x", 0);
     uint64_t id = ndshm_array_id(old);
     char path[4200];
     snprintf(path, sizeof path, "%s", ndshm_array_path(old));
-    ck_assert_int_eq(ndshm_remove(st, "x"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "x"), 0);
     ck_assert_int_eq(access(path, F_OK), -1);
-    ck_assert_int_eq(ndshm_array_create(st, "x", NDSHM_INT32, 1, shape, &two,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "x", NDSHM_INT32, 1, shape,
+                                        &two, 0), 0);
     ndshm_array *new = open_ok("x", 0);
     ck_assert_uint_gt(ndshm_array_id(new), id);
     ck_assert_str_ne(ndshm_array_path(new), path);
@@ -954,7 +926,7 @@ static int collect(const char *name, void *ctx)
         snprintf(c->names[c->n], sizeof c->names[0], "%s", name);
     c->n++;
     ndshm_array *a;
-    if (ndshm_array_open(&a, st, name, NDSHM_READONLY) == 0) {
+    if (ndshm_array_open(&a, test_st, name, NDSHM_READONLY) == 0) {
         c->opened++;
         ndshm_array_close(a);
     }
@@ -964,25 +936,25 @@ static int collect(const char *name, void *ctx)
 START_TEST(list_in_order)
 {
     struct collect c = {0, -1, {{0}}, 0};
-    ck_assert_int_eq(ndshm_list(st, collect, &c), 0);
+    ck_assert_int_eq(ndshm_list(test_st, collect, &c), 0);
     ck_assert_int_eq(c.n, 0);
 
     const char *made[] = {"b", "a", "sim/temps", "sim", "B", "_x", "a2"};
     const int64_t shape[1] = {2};
     for (size_t i = 0; i < sizeof made / sizeof made[0]; i++)
-        ck_assert_int_eq(ndshm_array_create(st, made[i], NDSHM_INT8, 1, shape,
-                                            NULL, 0), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "sim/v", "sim[1:]", 0), 0);
+        ck_assert_int_eq(ndshm_array_create(test_st, made[i], NDSHM_INT8, 1,
+                                            shape, NULL, 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "sim/v", "sim[1:]", 0), 0);
     const char *want[] = {"B", "_x", "a", "a2", "b", "sim", "sim/temps",
                           "sim/v"};
-    ck_assert_int_eq(ndshm_list(st, collect, &c), 0);
+    ck_assert_int_eq(ndshm_list(test_st, collect, &c), 0);
     ck_assert_int_eq(c.n, 8);
     for (int i = 0; i < 8; i++)
         ck_assert_str_eq(c.names[i], want[i]);
     ck_assert_int_eq(c.opened, 8); /* the callback may call the library */
 
     struct collect s = {0, 3, {{0}}, 0};
-    ck_assert_int_eq(ndshm_list(st, collect, &s), -77);
+    ck_assert_int_eq(ndshm_list(test_st, collect, &s), -77);
     ck_assert_int_eq(s.n, 3);
     ck_assert_str_eq(s.names[2], "a");
 }
@@ -991,7 +963,7 @@ END_TEST
 static int remove_each(const char *name, void *ctx)
 {
     (*(int *)ctx)++;
-    return ndshm_remove(st, name);
+    return ndshm_remove(test_st, name);
 }
 
 /* The walk is over a snapshot: removing names from the callback does not
@@ -1002,11 +974,11 @@ START_TEST(list_snapshot)
     char name[16];
     for (int i = 0; i < 50; i++) {
         snprintf(name, sizeof name, "n%02d", i);
-        ck_assert_int_eq(ndshm_array_create(st, name, NDSHM_INT8, 1, shape,
-                                            NULL, 0), 0);
+        ck_assert_int_eq(ndshm_array_create(test_st, name, NDSHM_INT8, 1,
+                                            shape, NULL, 0), 0);
     }
     int n = 0;
-    ck_assert_int_eq(ndshm_list(st, remove_each, &n), 0);
+    ck_assert_int_eq(ndshm_list(test_st, remove_each, &n), 0);
     ck_assert_int_eq(n, 50);
     ck_assert_int_eq(names(), 0);
     ck_assert_int_eq(data_files(), 0);
@@ -1018,7 +990,7 @@ END_TEST
 START_TEST(version_counts_changes)
 {
     make_grid("a");
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[::2]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[::2]", 0), 0);
     ndshm_array *a = open_ok("a", 0), *v = open_ok("v", 0),
                 *r = open_ok("a", NDSHM_READONLY);
     ck_assert_uint_eq(ndshm_array_version(a), 0);
@@ -1090,9 +1062,9 @@ END_TEST
 START_TEST(accessors)
 {
     const int64_t shape[3] = {2, 3, 4};
-    ck_assert_int_eq(ndshm_array_create(st, "ns/x", NDSHM_UINT16, 3, shape,
-                                        NULL, 0), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "ns/v", "ns/x[1]", 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "ns/x", NDSHM_UINT16, 3,
+                                        shape, NULL, 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "ns/v", "ns/x[1]", 0), 0);
     struct {
         const char *expr;
         int is_view;
@@ -1136,8 +1108,8 @@ START_TEST(accessors)
                           strcmp(path + strlen(path) - strlen(want), want) ==
                               0,
                       "%s", path);
-        ck_assert_msg(strncmp(path, ndshm_store_path(st),
-                              strlen(ndshm_store_path(st))) == 0,
+        ck_assert_msg(strncmp(path, ndshm_store_path(test_st),
+                              strlen(ndshm_store_path(test_st))) == 0,
                       "%s", path);
         ck_assert_int_eq(access(path, R_OK), 0);
         ndshm_array_close(a);
@@ -1148,10 +1120,7 @@ END_TEST
 Suite *array_suite(void)
 {
     Suite *s = suite_create("array");
-    TCase *tc = tcase_create("create");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    TCase *tc = test_store_tcase("create", 30);
     tcase_add_test(tc, create_zeros);
     tcase_add_loop_test(tc, create_fill_every_dtype, NDSHM_BOOL,
                         NDSHM_COMPLEX128 + 1);
@@ -1167,10 +1136,7 @@ Suite *array_suite(void)
     tcase_add_test(tc, create_empty_stride_overflow);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("view");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tc = test_store_tcase("view", 30);
     tcase_add_test(tc, view_of_view_resolves_to_base);
     tcase_add_test(tc, view_errors);
     tcase_add_test(tc, readonly_views);
@@ -1182,10 +1148,7 @@ Suite *array_suite(void)
     tcase_add_test(tc, copy_of_views);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("remove");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tc = test_store_tcase("remove", 30);
     tcase_add_test(tc, remove_array_with_views);
     tcase_add_test(tc, remove_view_keeps_array);
     tcase_add_test(tc, recreate_gives_new_id_and_file);
@@ -1193,10 +1156,7 @@ Suite *array_suite(void)
     tcase_add_test(tc, list_snapshot);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("handle");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tc = test_store_tcase("handle", 30);
     tcase_add_test(tc, version_counts_changes);
     tcase_add_test(tc, read_write_strided);
     tcase_add_test(tc, accessors);

@@ -18,35 +18,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/*
- * Scratch stores live in one directory per test case that the runner
- * process makes and removes (an unchecked fixture): a test that fails an
- * assertion leaves nothing behind.
- */
-static char *case_dir;
-
-static void case_setup(void)
-{
-    case_dir = test_store_dir();
-}
-
-static void case_teardown(void)
-{
-    test_store_remove(case_dir);
-    case_dir = NULL;
-}
-
-/* A new empty directory inside the case's; free with test_store_remove. */
-static char *scratch_dir(void)
-{
-    size_t len = strlen(case_dir) + sizeof "/store.XXXXXX";
-    char *p = malloc(len);
-    ck_assert_ptr_nonnull(p);
-    snprintf(p, len, "%s/store.XXXXXX", case_dir);
-    ck_assert_ptr_nonnull(mkdtemp(p));
-    return p;
-}
-
 static char *cat_path(const char *dir)
 {
     size_t len = strlen(dir) + sizeof "/catalog.mdb";
@@ -130,41 +101,45 @@ static uint64_t get_u64le(const unsigned char *p)
     return v;
 }
 
+/*
+ * Open the LMDB environment of the closed store at dir by hand (flags 0 or
+ * MDB_RDONLY), and begin a transaction on its database db.
+ */
+static MDB_env *raw_begin(const char *dir, unsigned flags, const char *db,
+                          MDB_txn **txn, MDB_dbi *dbi)
+{
+    char *path = cat_path(dir);
+    MDB_env *env;
+    ck_assert_int_eq(mdb_env_create(&env), 0);
+    ck_assert_int_eq(mdb_env_set_maxdbs(env, 4), 0);
+    ck_assert_int_eq(mdb_env_open(env, path, MDB_NOSUBDIR | flags, 0666), 0);
+    ck_assert_int_eq(mdb_txn_begin(env, NULL, flags, txn), 0);
+    ck_assert_int_eq(mdb_dbi_open(*txn, db, 0, dbi), 0);
+    free(path);
+    return env;
+}
+
 /* Put key -> value into database db of the closed store at dir, by hand. */
 static void raw_put(const char *dir, const char *db, const char *key,
                     const void *val, size_t vlen)
 {
-    char *path = cat_path(dir);
-    MDB_env *env;
     MDB_txn *txn;
     MDB_dbi dbi;
-    ck_assert_int_eq(mdb_env_create(&env), 0);
-    ck_assert_int_eq(mdb_env_set_maxdbs(env, 4), 0);
-    ck_assert_int_eq(mdb_env_open(env, path, MDB_NOSUBDIR, 0666), 0);
-    ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
-    ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
+    MDB_env *env = raw_begin(dir, 0, db, &txn, &dbi);
     MDB_val k = {strlen(key), (void *)key};
     MDB_val v = {vlen, (void *)val};
     ck_assert_int_eq(mdb_put(txn, dbi, &k, &v, 0), 0);
     ck_assert_int_eq(mdb_txn_commit(txn), 0);
     mdb_env_close(env);
-    free(path);
 }
 
 /* Read key from database db of the closed store at dir; malloc'd copy. */
 static void *raw_get(const char *dir, const char *db, const char *key,
                      size_t *len)
 {
-    char *path = cat_path(dir);
-    MDB_env *env;
     MDB_txn *txn;
     MDB_dbi dbi;
-    ck_assert_int_eq(mdb_env_create(&env), 0);
-    ck_assert_int_eq(mdb_env_set_maxdbs(env, 4), 0);
-    ck_assert_int_eq(mdb_env_open(env, path, MDB_NOSUBDIR | MDB_RDONLY,
-                                  0666), 0);
-    ck_assert_int_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
-    ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
+    MDB_env *env = raw_begin(dir, MDB_RDONLY, db, &txn, &dbi);
     MDB_val k = {strlen(key), (void *)key}, v;
     ck_assert_int_eq(mdb_get(txn, dbi, &k, &v), 0);
     void *copy = malloc(v.mv_size + 1);
@@ -173,16 +148,14 @@ static void *raw_get(const char *dir, const char *db, const char *key,
     *len = v.mv_size;
     mdb_txn_abort(txn);
     mdb_env_close(env);
-    free(path);
     return copy;
 }
 
 /* A store that has been created and closed again. */
 static char *made_store(void)
 {
-    char *dir = scratch_dir();
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
+    char *dir;
+    ndshm_store *st = test_scratch_store(&dir);
     ndshm_store_close(st);
     return dir;
 }
@@ -497,7 +470,7 @@ END_TEST
 
 START_TEST(garbage_catalog_file)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     char *path = cat_path(dir);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
@@ -549,7 +522,7 @@ struct cat_fixture {
 
 static void cat_open(struct cat_fixture *fx)
 {
-    fx->dir = scratch_dir();
+    fx->dir = test_scratch_dir();
     fx->path = cat_path(fx->dir);
     ck_assert_int_eq(ndshm__catalog_open(&fx->c, fx->path), 0);
 }
@@ -610,9 +583,8 @@ END_TEST
 START_TEST(take_id_through_creates)
 {
     /* arrays created, removed and created again never share an id */
-    char *dir = scratch_dir();
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
+    char *dir;
+    ndshm_store *st = test_scratch_store(&dir);
     int64_t shape[1] = {3};
     uint64_t seen[20];
     for (int i = 0; i < 20; i++) {
@@ -846,9 +818,7 @@ Suite *catalog_suite(void)
     tcase_add_test(tc, file_future_version);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("format");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+    tc = test_dir_tcase("format", 30);
     tcase_add_test(tc, meta_written_on_create);
     tcase_add_test(tc, newer_format_refused);
     tcase_add_test(tc, bad_format_record);
@@ -856,9 +826,7 @@ Suite *catalog_suite(void)
     tcase_add_test(tc, corrupt_record_in_store);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("primitives");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+    tc = test_dir_tcase("primitives", 30);
     tcase_add_test(tc, take_id_never_repeats);
     tcase_add_test(tc, take_id_through_creates);
     tcase_add_test(tc, walk_in_name_order);

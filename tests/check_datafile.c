@@ -24,53 +24,13 @@
 #include "suites.h"
 #include "testutil.h"
 
-static char *dir;
-static ndshm_store *st;
-
-/*
- * Each test's store is a directory inside one per test case, which the
- * runner process makes and removes (unchecked fixture): a test that fails
- * an assertion, or dies of a signal as expected, skips its own teardown
- * but leaves nothing behind.
- */
-static char *case_dir;
-
-static void case_setup(void)
-{
-    case_dir = test_store_dir();
-}
-
-static void case_teardown(void)
-{
-    test_store_remove(case_dir);
-    case_dir = NULL;
-}
-
-static void setup(void)
-{
-    size_t len = strlen(case_dir) + sizeof "/store.XXXXXX";
-    dir = malloc(len);
-    ck_assert_ptr_nonnull(dir);
-    snprintf(dir, len, "%s/store.XXXXXX", case_dir);
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
-}
-
-static void teardown(void)
-{
-    ndshm_store_close(st);
-    st = NULL;
-    test_store_remove(dir);
-    dir = NULL;
-}
-
 /* ---- helpers ------------------------------------------------------------ */
 
 /* Names in data/ (without . and ..), counted; the last one into last. */
 static int list_data(char *last, size_t cap)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/data", dir);
+    snprintf(path, sizeof path, "%s/data", test_dir);
     DIR *d = opendir(path);
     ck_assert_ptr_nonnull(d);
     int n = 0;
@@ -207,14 +167,14 @@ static void check_file_of(const char *name, ndshm_dtype dtype, int ndim,
                           const int64_t *shape)
 {
     ndshm_array *a;
-    ck_assert_int_eq(ndshm_array_open(&a, st, name, 0), 0);
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, name, 0), 0);
     struct ndshm_layout lay;
     ck_assert_int_eq(ndshm__layout(dtype, ndim, shape, &lay), 0);
 
     /* its name is the id in 16 hex digits */
     char want[4200];
-    snprintf(want, sizeof want, "%s/data/%016llx.npy", ndshm_store_path(st),
-             (unsigned long long)ndshm_array_id(a));
+    snprintf(want, sizeof want, "%s/data/%016llx.npy",
+             ndshm_store_path(test_st), (unsigned long long)ndshm_array_id(a));
     ck_assert_str_eq(ndshm_array_path(a), want);
 
     size_t len;
@@ -262,34 +222,34 @@ static void check_file_of(const char *name, ndshm_dtype dtype, int ndim,
 START_TEST(created_file_bytes)
 {
     const int64_t s34[2] = {3, 4};
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_FLOAT32, 2, s34, NULL,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_FLOAT32, 2, s34,
+                                        NULL, 0), 0);
     check_file_of("a", NDSHM_FLOAT32, 2, s34);
 
-    ck_assert_int_eq(ndshm_array_create(st, "zero_d", NDSHM_COMPLEX128, 0,
+    ck_assert_int_eq(ndshm_array_create(test_st, "zero_d", NDSHM_COMPLEX128, 0,
                                         NULL, NULL, 0), 0);
     check_file_of("zero_d", NDSHM_COMPLEX128, 0, NULL);
 
     const int64_t s0[3] = {2, 0, 5};
-    ck_assert_int_eq(ndshm_array_create(st, "empty", NDSHM_INT16, 3, s0, NULL,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "empty", NDSHM_INT16, 3, s0,
+                                        NULL, 0), 0);
     check_file_of("empty", NDSHM_INT16, 3, s0);
 
     const int64_t s513[1] = {513};
-    ck_assert_int_eq(ndshm_array_create(st, "page", NDSHM_FLOAT64, 1, s513,
-                                        NULL, 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "page", NDSHM_FLOAT64, 1,
+                                        s513, NULL, 0), 0);
     check_file_of("page", NDSHM_FLOAT64, 1, s513);
 
     int64_t s32[NDSHM_MAXDIMS];
     for (int i = 0; i < NDSHM_MAXDIMS; i++)
         s32[i] = i % 8 == 0 ? 3 : 1;
-    ck_assert_int_eq(ndshm_array_create(st, "d32", NDSHM_BOOL, NDSHM_MAXDIMS,
-                                        s32, NULL, 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "d32", NDSHM_BOOL,
+                                        NDSHM_MAXDIMS, s32, NULL, 0), 0);
     check_file_of("d32", NDSHM_BOOL, NDSHM_MAXDIMS, s32);
 
     /* large dimensions print in full in the header */
     const int64_t wide[2] = {1, 100000};
-    ck_assert_int_eq(ndshm_array_create(st, "wide", NDSHM_UINT8, 2, wide,
+    ck_assert_int_eq(ndshm_array_create(test_st, "wide", NDSHM_UINT8, 2, wide,
                                         NULL, 0), 0);
     check_file_of("wide", NDSHM_UINT8, 2, wide);
 
@@ -300,10 +260,10 @@ END_TEST
 START_TEST(created_file_header_text)
 {
     const int64_t s[2] = {3, 4};
-    ck_assert_int_eq(ndshm_array_create(st, "t", NDSHM_INT64, 2, s, NULL, 0),
-                     0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "t", NDSHM_INT64, 2, s, NULL,
+                                        0), 0);
     ndshm_array *a;
-    ck_assert_int_eq(ndshm_array_open(&a, st, "t", 0), 0);
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, "t", 0), 0);
     size_t len;
     unsigned char *buf = slurp(ndshm_array_path(a), &len);
     const char *dict =
@@ -315,9 +275,9 @@ START_TEST(created_file_header_text)
     ndshm_array_close(a);
 
     const int64_t one[1] = {7};
-    ck_assert_int_eq(ndshm_array_create(st, "u", NDSHM_BOOL, 1, one, NULL, 0),
-                     0);
-    ck_assert_int_eq(ndshm_array_open(&a, st, "u", 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "u", NDSHM_BOOL, 1, one, NULL,
+                                        0), 0);
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, "u", 0), 0);
     buf = slurp(ndshm_array_path(a), &len);
     const char *d1 =
         "{'descr': '|b1', 'fortran_order': False, 'shape': (7,), }";
@@ -332,10 +292,10 @@ START_TEST(created_file_data)
 {
     int32_t vals[2][3] = {{1, -2, 3}, {0x7fffffff, -0x7fffffff - 1, 6}};
     const int64_t s[2] = {2, 3};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "d", NDSHM_INT32, 2,
-                                                    s, vals, NULL, 0), 0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "d", NDSHM_INT32,
+                                                    2, s, vals, NULL, 0), 0);
     ndshm_array *a;
-    ck_assert_int_eq(ndshm_array_open(&a, st, "d", 0), 0);
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, "d", 0), 0);
     size_t len;
     unsigned char *buf = slurp(ndshm_array_path(a), &len);
     ck_assert_mem_eq(buf + 4096, vals, sizeof vals);
@@ -391,7 +351,7 @@ START_TEST(build_is_unnamed)
     struct probe p = {-1, 0, 0, 100};
     struct ndshm_newfile f;
     ck_assert_int_eq(list_data(NULL, 0), 0);
-    ck_assert_int_eq(ndshm__newfile_build(st->env, NDSHM_UINT8, 2, shape,
+    ck_assert_int_eq(ndshm__newfile_build(test_st->env, NDSHM_UINT8, 2, shape,
                                           probe_init, &p, &f), 0);
     ck_assert_int_eq(p.calls, 1);
     ck_assert_int_eq(p.names_seen, 0); /* nothing visible while building */
@@ -426,8 +386,8 @@ START_TEST(build_link_unlink)
 {
     const int64_t shape[1] = {3};
     struct ndshm_newfile f, g;
-    ck_assert_int_eq(ndshm__newfile_build(st->env, NDSHM_INT64, 1, shape, NULL,
-                                          NULL, &f), 0);
+    ck_assert_int_eq(ndshm__newfile_build(test_st->env, NDSHM_INT64, 1, shape,
+                                          NULL, NULL, &f), 0);
     ck_assert_int_eq(ndshm__newfile_link(&f, 0x2a), 0);
     ck_assert_str_eq(f.linked, "000000000000002a.npy");
     char name[64];
@@ -436,7 +396,7 @@ START_TEST(build_link_unlink)
 
     /* the id is now in the control block */
     char path[4200];
-    snprintf(path, sizeof path, "%s/data/%s", dir, name);
+    snprintf(path, sizeof path, "%s/data/%s", test_dir, name);
     size_t len;
     unsigned char *buf = slurp(path, &len);
     ck_assert_uint_eq(len, 12288);
@@ -446,8 +406,8 @@ START_TEST(build_link_unlink)
     free(buf);
 
     /* a second file cannot take the same name */
-    ck_assert_int_eq(ndshm__newfile_build(st->env, NDSHM_INT64, 1, shape, NULL,
-                                          NULL, &g), 0);
+    ck_assert_int_eq(ndshm__newfile_build(test_st->env, NDSHM_INT64, 1, shape,
+                                          NULL, NULL, &g), 0);
     ck_assert_int_eq(ndshm__newfile_link(&g, 0x2a), NDSHM_EEXIST);
     ndshm__newfile_close(&g);
     ck_assert_int_eq(list_data(NULL, 0), 1);
@@ -468,7 +428,7 @@ START_TEST(build_init_error)
     const int64_t shape[1] = {16};
     struct probe p = {-1, 0, NDSHM_ERANGE, 16};
     struct ndshm_newfile f;
-    ck_assert_int_eq(ndshm__newfile_build(st->env, NDSHM_UINT8, 1, shape,
+    ck_assert_int_eq(ndshm__newfile_build(test_st->env, NDSHM_UINT8, 1, shape,
                                           probe_init, &p, &f), NDSHM_ERANGE);
     ck_assert_int_eq(p.calls, 1);
     ck_assert_int_eq(f.fd, -1);
@@ -480,8 +440,8 @@ START_TEST(build_overflow)
 {
     const int64_t huge[2] = {INT64_MAX / 2, 3};
     struct ndshm_newfile f;
-    ck_assert_int_eq(ndshm__newfile_build(st->env, NDSHM_UINT8, 2, huge, NULL,
-                                          NULL, &f), NDSHM_ERANGE);
+    ck_assert_int_eq(ndshm__newfile_build(test_st->env, NDSHM_UINT8, 2, huge,
+                                          NULL, NULL, &f), NDSHM_ERANGE);
     ck_assert_int_eq(f.fd, -1);
     ck_assert_int_eq(list_data(NULL, 0), 0);
 }
@@ -497,15 +457,16 @@ START_TEST(create_without_space)
     rl.rlim_max = old.rlim_max;
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
     const int64_t shape[1] = {4 << 20};
-    int rc = ndshm_array_create(st, "big", NDSHM_UINT8, 1, shape, NULL, 0);
+    int rc = ndshm_array_create(test_st, "big", NDSHM_UINT8, 1, shape, NULL,
+                                0);
     ck_assert_int_eq(rc, NDSHM_ENOSPC);
     ndshm_array *a;
-    ck_assert_int_eq(ndshm_array_open(&a, st, "big", 0), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, "big", 0), NDSHM_ENOTFOUND);
     ck_assert_int_eq(list_data(NULL, 0), 0);
     /* a small one still fits */
     const int64_t small[1] = {100};
-    ck_assert_int_eq(ndshm_array_create(st, "small", NDSHM_UINT8, 1, small,
-                                        NULL, 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "small", NDSHM_UINT8, 1,
+                                        small, NULL, 0), 0);
     ck_assert_int_eq(list_data(NULL, 0), 1);
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
     signal(SIGXFSZ, old_handler);
@@ -520,10 +481,7 @@ Suite *datafile_suite(void)
     tcase_add_test(tc, layout_overflow);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("file");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tc = test_store_tcase("file", 30);
     tcase_add_test(tc, created_file_bytes);
     tcase_add_test(tc, created_file_header_text);
     tcase_add_test(tc, created_file_data);

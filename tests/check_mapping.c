@@ -25,57 +25,21 @@
 #include "suites.h"
 #include "testutil.h"
 
-static char *dir;
-static ndshm_store *st;
-
-/*
- * Each test's store is a directory inside one per test case, which the
- * runner process makes and removes (unchecked fixture): a test that fails
- * an assertion, or dies of a signal as expected, skips its own teardown
- * but leaves nothing behind.
- */
-static char *case_dir;
-
-static void case_setup(void)
+/* A checked fixture after test_store_setup: a, int64 4x8 holding 0..31. */
+static void make_a(void)
 {
-    case_dir = test_store_dir();
-}
-
-static void case_teardown(void)
-{
-    test_store_remove(case_dir);
-    case_dir = NULL;
-}
-
-/* a: int64 4x8 holding 0..31 */
-static void setup(void)
-{
-    size_t len = strlen(case_dir) + sizeof "/store.XXXXXX";
-    dir = malloc(len);
-    ck_assert_ptr_nonnull(dir);
-    snprintf(dir, len, "%s/store.XXXXXX", case_dir);
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
     int64_t v[32];
     for (int i = 0; i < 32; i++)
         v[i] = i;
     const int64_t shape[2] = {4, 8};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "a", NDSHM_INT64, 2,
-                                                    shape, v, NULL, 0), 0);
-}
-
-static void teardown(void)
-{
-    ndshm_store_close(st);
-    st = NULL;
-    test_store_remove(dir);
-    dir = NULL;
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "a", NDSHM_INT64,
+                                                    2, shape, v, NULL, 0), 0);
 }
 
 static ndshm_array *open_ok(const char *expr, unsigned flags)
 {
     ndshm_array *a = NULL;
-    int rc = ndshm_array_open(&a, st, expr, flags);
+    int rc = ndshm_array_open(&a, test_st, expr, flags);
     ck_assert_msg(rc == 0, "open %s: %s", expr, ndshm_errmsg());
     return a;
 }
@@ -104,7 +68,7 @@ START_TEST(same_expr_shares_mapping)
     ck_assert_ptr_eq(ndshm_array_data(w1), ndshm_array_data(w2));
     /* one store handle or another: the same mapping */
     ndshm_store *st2;
-    ck_assert_int_eq(ndshm_store_open(&st2, dir, 0), 0);
+    ck_assert_int_eq(ndshm_store_open(&st2, test_dir, 0), 0);
     ndshm_array *a3;
     ck_assert_int_eq(ndshm_array_open(&a3, st2, "a", 0), 0);
     ck_assert_ptr_eq(ndshm_array_data(a3), ndshm_array_data(a1));
@@ -119,9 +83,9 @@ END_TEST
 
 START_TEST(views_share_mapping)
 {
-    ck_assert_int_eq(ndshm_view_create(st, "row2", "a[2]", 0), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "tail", "a[1:, 5:]", 0), 0);
-    ck_assert_int_eq(ndshm_view_create(st, "rev", "a[::-1, ::-2]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "row2", "a[2]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "tail", "a[1:, 5:]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "rev", "a[::-1, ::-2]", 0), 0);
     ndshm_array *a = open_ok("a", 0);
     const char *views[] = {"row2", "tail", "rev", "a[3, 7]", "a.T", "tail[1:]",
                            "rev[2:, 1]"};
@@ -156,8 +120,8 @@ START_TEST(cache_refcounts)
     ndshm_array *a = open_ok("a", 0);
     uint64_t id = ndshm_array_id(a);
     struct ndshm_mapping *m1, *m2, *r1;
-    ck_assert_int_eq(ndshm__mapping_get(st->env, id, true, &lay, &m1), 0);
-    ck_assert_int_eq(ndshm__mapping_get(st->env, id, true, &lay, &m2), 0);
+    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id, true, &lay, &m1), 0);
+    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id, true, &lay, &m2), 0);
     ck_assert_ptr_eq(m1, m2);
     ck_assert_int_eq(m1->refs, 3); /* the handle and these two */
     ck_assert_ptr_eq(m1->base + 4096, ndshm_array_data(a));
@@ -165,7 +129,8 @@ START_TEST(cache_refcounts)
     ck_assert(m1->writable);
     ck_assert_uint_eq(m1->id, id);
 
-    ck_assert_int_eq(ndshm__mapping_get(st->env, id, false, &lay, &r1), 0);
+    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id, false, &lay, &r1),
+                     0);
     ck_assert_ptr_ne(r1, m1);
     ck_assert(!r1->writable);
     ck_assert_int_eq(r1->refs, 1);
@@ -236,18 +201,19 @@ END_TEST
 
 START_TEST(removed_while_open)
 {
-    ck_assert_int_eq(ndshm_view_create(st, "v", "a[1]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[1]", 0), 0);
     ndshm_array *a = open_ok("a", 0);
     ndshm_array *ro = open_ok("a", NDSHM_READONLY);
     ndshm_array *v = open_ok("v", 0);
     char path[4200];
     snprintf(path, sizeof path, "%s", ndshm_array_path(a));
-    ck_assert_int_eq(ndshm_remove(st, "v"), 0);
-    ck_assert_int_eq(ndshm_remove(st, "a"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "v"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "a"), 0);
     ck_assert_int_eq(access(path, F_OK), -1); /* the file is unlinked */
 
     ndshm_array *again;
-    ck_assert_int_eq(ndshm_array_open(&again, st, "a", 0), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm_array_open(&again, test_st, "a", 0),
+                     NDSHM_ENOTFOUND);
     ck_assert_ptr_null(again);
 
     /* the open handles still read and write the (unlinked) file */
@@ -270,8 +236,8 @@ START_TEST(removed_while_open)
 
     /* a new array of the same name is a new file, not the old mapping */
     const int64_t shape[2] = {4, 8};
-    ck_assert_int_eq(ndshm_array_create(st, "a", NDSHM_INT64, 2, shape, NULL,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT64, 2, shape,
+                                        NULL, 0), 0);
     ndshm_array *b = open_ok("a", 0);
     ck_assert_int_eq(*elem(b, 0, 1), 0);
     ndshm_array_close(b);
@@ -281,13 +247,8 @@ END_TEST
 /* Two stores whose arrays have the same id never share a mapping. */
 START_TEST(same_id_other_store)
 {
-    size_t len = strlen(case_dir) + sizeof "/other.XXXXXX";
-    char *dir2 = malloc(len);
-    ck_assert_ptr_nonnull(dir2);
-    snprintf(dir2, len, "%s/other.XXXXXX", case_dir);
-    ck_assert_ptr_nonnull(mkdtemp(dir2));
-    ndshm_store *st2;
-    ck_assert_int_eq(ndshm_store_open(&st2, dir2, 0), 0);
+    char *dir2;
+    ndshm_store *st2 = test_scratch_store(&dir2);
     int64_t v[32];
     for (int i = 0; i < 32; i++)
         v[i] = 100 + i;
@@ -311,7 +272,7 @@ END_TEST
 
 static char *data_path(uint64_t id)
 {
-    char *p = ndshm__file_path(st->env, id);
+    char *p = ndshm__file_path(test_st->env, id);
     ck_assert_ptr_nonnull(p);
     return p;
 }
@@ -340,13 +301,13 @@ START_TEST(bad_files_refused)
     struct ndshm_mapping *m = (struct ndshm_mapping *)0x1;
 
     /* no file */
-    ck_assert_int_eq(ndshm__mapping_get(st->env, id + 100, false, &lay, &m),
-                     NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id + 100, false, &lay,
+                                        &m), NDSHM_ENOTFOUND);
 
     /* a good file under another id's name: the control block says no */
     char *good = data_path(id), *other = data_path(id + 1);
     copy_file(good, other);
-    ck_assert_int_eq(ndshm__mapping_get(st->env, id + 1, false, &lay, &m),
+    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id + 1, false, &lay, &m),
                      NDSHM_ECORRUPT);
     ck_assert_msg(strstr(ndshm_errmsg(), "control block") != NULL, "%s",
                   ndshm_errmsg());
@@ -355,7 +316,7 @@ START_TEST(bad_files_refused)
     struct ndshm_layout small = lay;
     small.total -= 4096;
     small.ctl_offset -= 4096;
-    ck_assert_int_eq(ndshm__mapping_get(st->env, id, false, &small, &m),
+    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id, false, &small, &m),
                      NDSHM_ECORRUPT);
 
     /* a damaged magic, found through the public API too */
@@ -363,12 +324,12 @@ START_TEST(bad_files_refused)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(pwrite(fd, "X", 1, lay.ctl_offset + 3), 1);
     close(fd);
-    ck_assert_int_eq(ndshm_array_open(&a, st, "a", 0), NDSHM_ECORRUPT);
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, "a", 0), NDSHM_ECORRUPT);
     ck_assert_ptr_null(a);
 
     /* a truncated file */
     ck_assert_int_eq(truncate(good, 4096), 0);
-    ck_assert_int_eq(ndshm_array_open(&a, st, "a", NDSHM_READONLY),
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, "a", NDSHM_READONLY),
                      NDSHM_ECORRUPT);
     free(good);
     free(other);
@@ -391,7 +352,8 @@ static void *race(void *arg)
     for (int round = 0; round < ROUNDS; round++) {
         ndshm_array *a = NULL;
         pthread_barrier_wait(r->barrier);
-        r->rc[round] = ndshm_array_open(&a, st, round % 2 ? "a[1:]" : "a", 0);
+        r->rc[round] =
+            ndshm_array_open(&a, test_st, round % 2 ? "a[1:]" : "a", 0);
         r->data[round] = a ? (char *)ndshm_array_data(a) -
                                  ndshm_array_offset(a)
                            : NULL;
@@ -433,10 +395,8 @@ END_TEST
 Suite *mapping_suite(void)
 {
     Suite *s = suite_create("mapping");
-    TCase *tc = tcase_create("mapping");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    TCase *tc = test_store_tcase("mapping", 30);
+    tcase_add_checked_fixture(tc, make_a, NULL);
     tcase_add_test(tc, same_expr_shares_mapping);
     tcase_add_test(tc, views_share_mapping);
     tcase_add_test(tc, cache_refcounts);

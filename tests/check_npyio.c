@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,46 +17,6 @@
 #include "suites.h"
 #include "testutil.h"
 
-static char *dir;
-static ndshm_store *st;
-
-/*
- * Each test's store is a directory inside one per test case, which the
- * runner process makes and removes (unchecked fixture): a test that fails
- * an assertion, or dies of a signal as expected, skips its own teardown
- * but leaves nothing behind.
- */
-static char *case_dir;
-
-static void case_setup(void)
-{
-    case_dir = test_store_dir();
-}
-
-static void case_teardown(void)
-{
-    test_store_remove(case_dir);
-    case_dir = NULL;
-}
-
-static void setup(void)
-{
-    size_t len = strlen(case_dir) + sizeof "/store.XXXXXX";
-    dir = malloc(len);
-    ck_assert_ptr_nonnull(dir);
-    snprintf(dir, len, "%s/store.XXXXXX", case_dir);
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
-}
-
-static void teardown(void)
-{
-    ndshm_store_close(st);
-    st = NULL;
-    test_store_remove(dir);
-    dir = NULL;
-}
-
 /* ---- helpers ------------------------------------------------------------ */
 
 /* A path inside the scratch directory (outside the store's data/). */
@@ -66,7 +25,7 @@ static const char *at(const char *name)
     static char buf[4][4200];
     static int next;
     char *p = buf[next++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", dir, name);
+    snprintf(p, sizeof buf[0], "%s/%s", test_dir, name);
     return p;
 }
 
@@ -117,14 +76,14 @@ static void write_npy(const char *path, int major, const char *dict,
 static ndshm_array *open_ok(const char *expr)
 {
     ndshm_array *a = NULL;
-    int rc = ndshm_array_open(&a, st, expr, 0);
+    int rc = ndshm_array_open(&a, test_st, expr, 0);
     ck_assert_msg(rc == 0, "open %s: %s", expr, ndshm_errmsg());
     return a;
 }
 
 static ndshm_array *import_ok(const char *name, const char *path)
 {
-    int rc = ndshm_npy_import(st, name, path, 0);
+    int rc = ndshm_npy_import(test_st, name, path, 0);
     ck_assert_msg(rc == 0, "import %s: %s", path, ndshm_errmsg());
     return open_ok(name);
 }
@@ -135,32 +94,18 @@ static void be_bytes(unsigned char *p, const void *v, size_t size)
         p[i] = ((const unsigned char *)v)[size - 1 - i];
 }
 
-static int count_data_files(void)
+static int count_entries(const char *path)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/data", dir);
-    DIR *d = opendir(path);
-    ck_assert_ptr_nonnull(d);
-    int n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            n++;
-    closedir(d);
+    int n = test_count_entries(path);
+    ck_assert_int_ge(n, 0);
     return n;
 }
 
-static int count_entries(const char *path)
+static int count_data_files(void)
 {
-    DIR *d = opendir(path);
-    ck_assert_ptr_nonnull(d);
-    int n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            n++;
-    closedir(d);
-    return n;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/data", test_dir);
+    return count_entries(path);
 }
 
 static unsigned char *slurp(const char *path, size_t *len)
@@ -367,7 +312,7 @@ START_TEST(import_versions)
     write_npy(at("v4.npy"), 4,
               "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", v,
               sizeof v);
-    ck_assert_int_eq(ndshm_npy_import(st, "v4", at("v4.npy"), 0),
+    ck_assert_int_eq(ndshm_npy_import(test_st, "v4", at("v4.npy"), 0),
                      NDSHM_EINVAL);
 }
 END_TEST
@@ -406,43 +351,49 @@ END_TEST
 /* Every refusal leaves no name and no data file. */
 static void expect_refused(const char *path, int code)
 {
-    int rc = ndshm_npy_import(st, "x", path, 0);
+    int rc = ndshm_npy_import(test_st, "x", path, 0);
     ck_assert_msg(rc == code, "%s: got %s (%s), want %s", path,
                   ndshm_errname(rc), ndshm_errmsg(), ndshm_errname(code));
     ck_assert_str_ne(ndshm_errmsg(), "");
     ndshm_array *a;
-    ck_assert_int_eq(ndshm_array_open(&a, st, "x", 0), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm_array_open(&a, test_st, "x", 0), NDSHM_ENOTFOUND);
     ck_assert_int_eq(count_data_files(), 0);
+}
+
+/*
+ * A .npy file written to the scratch directory with header dict (format
+ * version 1.0) and nbytes of zeros as its data: refused as invalid.
+ */
+static void expect_dict_refused(const char *file, const char *dict,
+                                size_t nbytes)
+{
+    static const unsigned char zeros[64];
+    ck_assert_uint_le(nbytes, sizeof zeros);
+    write_npy(at(file), 1, dict, zeros, nbytes);
+    expect_refused(at(file), NDSHM_EINVAL);
 }
 
 START_TEST(import_refused)
 {
     unsigned char data[64] = {0};
-    write_npy(at("o.npy"), 1,
-              "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", data,
-              16);
-    expect_refused(at("o.npy"), NDSHM_EINVAL);
-    write_npy(at("st.npy"), 1,
-              "{'descr': [('a', '<i4')], 'fortran_order': False, "
-              "'shape': (2,), }",
-              data, 8);
-    expect_refused(at("st.npy"), NDSHM_EINVAL);
-    write_npy(at("u.npy"), 1,
-              "{'descr': '<U3', 'fortran_order': False, 'shape': (2,), }",
-              data, 24);
-    expect_refused(at("u.npy"), NDSHM_EINVAL);
-    write_npy(at("sb.npy"), 1,
-              "{'descr': '|S4', 'fortran_order': False, 'shape': (2,), }",
-              data, 8);
-    expect_refused(at("sb.npy"), NDSHM_EINVAL);
-    write_npy(at("dt.npy"), 1,
-              "{'descr': '<M8[s]', 'fortran_order': False, 'shape': (2,), }",
-              data, 16);
-    expect_refused(at("dt.npy"), NDSHM_EINVAL);
-    write_npy(at("f16.npy"), 1,
-              "{'descr': '<f16', 'fortran_order': False, 'shape': (2,), }",
-              data, 32);
-    expect_refused(at("f16.npy"), NDSHM_EINVAL);
+    expect_dict_refused("o.npy",
+                        "{'descr': '|O', 'fortran_order': False, "
+                        "'shape': (2,), }", 16);
+    expect_dict_refused("st.npy",
+                        "{'descr': [('a', '<i4')], 'fortran_order': False, "
+                        "'shape': (2,), }", 8);
+    expect_dict_refused("u.npy",
+                        "{'descr': '<U3', 'fortran_order': False, "
+                        "'shape': (2,), }", 24);
+    expect_dict_refused("sb.npy",
+                        "{'descr': '|S4', 'fortran_order': False, "
+                        "'shape': (2,), }", 8);
+    expect_dict_refused("dt.npy",
+                        "{'descr': '<M8[s]', 'fortran_order': False, "
+                        "'shape': (2,), }", 16);
+    expect_dict_refused("f16.npy",
+                        "{'descr': '<f16', 'fortran_order': False, "
+                        "'shape': (2,), }", 32);
 
     /* truncated data: one byte short, and none at all */
     write_npy_cut(at("t.npy"), 1,
@@ -458,22 +409,19 @@ START_TEST(import_refused)
     write_bytes(at("th.npy"), "\x93NUMPY\x01\x00\x76\x00{'descr'", 17);
     expect_refused(at("th.npy"), NDSHM_EINVAL);
     /* a header that is not a dict, or misses a key */
-    write_npy(at("nd.npy"), 1, "['<i8', False, (1,)]", data, 8);
-    expect_refused(at("nd.npy"), NDSHM_EINVAL);
-    write_npy(at("mk.npy"), 1, "{'descr': '<i8', 'shape': (1,), }", data, 8);
-    expect_refused(at("mk.npy"), NDSHM_EINVAL);
-    write_npy(at("ns.npy"), 1,
-              "{'descr': '<i8', 'fortran_order': False, 'shape': (-1,), }",
-              data, 8);
-    expect_refused(at("ns.npy"), NDSHM_EINVAL);
+    expect_dict_refused("nd.npy", "['<i8', False, (1,)]", 8);
+    expect_dict_refused("mk.npy", "{'descr': '<i8', 'shape': (1,), }", 8);
+    expect_dict_refused("ns.npy",
+                        "{'descr': '<i8', 'fortran_order': False, "
+                        "'shape': (-1,), }", 8);
     /* not a .npy file at all */
     write_bytes(at("text.npy"), "hello, world\n", 13);
     expect_refused(at("text.npy"), NDSHM_EINVAL);
     write_bytes(at("empty.npy"), "", 0);
     expect_refused(at("empty.npy"), NDSHM_EINVAL);
-    expect_refused(dir, NDSHM_EINVAL); /* a directory */
+    expect_refused(test_dir, NDSHM_EINVAL); /* a directory */
     /* missing */
-    ck_assert_int_eq(ndshm_npy_import(st, "x", at("missing.npy"), 0),
+    ck_assert_int_eq(ndshm_npy_import(test_st, "x", at("missing.npy"), 0),
                      NDSHM_ESYS);
     ck_assert_msg(strstr(ndshm_errmsg(), "missing.npy") != NULL, "%s",
                   ndshm_errmsg());
@@ -487,12 +435,14 @@ START_TEST(import_bad_arguments)
     write_npy(at("a.npy"), 1,
               "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", v,
               sizeof v);
-    ck_assert_int_eq(ndshm_npy_import(st, "a", at("a.npy"), 1), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_npy_import(st, "a", NULL, 0), NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_npy_import(st, "bad name", at("a.npy"), 0),
+    ck_assert_int_eq(ndshm_npy_import(test_st, "a", at("a.npy"), 1),
                      NDSHM_EINVAL);
-    ck_assert_int_eq(ndshm_npy_import(st, "a", at("a.npy"), 0), 0);
-    ck_assert_int_eq(ndshm_npy_import(st, "a", at("a.npy"), 0), NDSHM_EEXIST);
+    ck_assert_int_eq(ndshm_npy_import(test_st, "a", NULL, 0), NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_npy_import(test_st, "bad name", at("a.npy"), 0),
+                     NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_npy_import(test_st, "a", at("a.npy"), 0), 0);
+    ck_assert_int_eq(ndshm_npy_import(test_st, "a", at("a.npy"), 0),
+                     NDSHM_EEXIST);
     ck_assert_int_eq(count_data_files(), 1);
 }
 END_TEST
@@ -583,14 +533,14 @@ static void make_grid(void)
         for (int j = 0; j < 8; j++)
             v[i][j] = 10 * i + j;
     const int64_t shape[2] = {4, 8};
-    ck_assert_int_eq(ndshm_array_create_from_buffer(st, "g", NDSHM_INT64, 2,
-                                                    shape, v, NULL, 0), 0);
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "g", NDSHM_INT64,
+                                                    2, shape, v, NULL, 0), 0);
 }
 
 START_TEST(export_strided_view)
 {
     make_grid();
-    ck_assert_int_eq(ndshm_view_create(st, "v", "g[::-1, 1::3]", 0), 0);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "g[::-1, 1::3]", 0), 0);
     check_export("v", at("v.npy"), 12, 128);
 
     /* the data is the window, in C order */
@@ -610,7 +560,7 @@ START_TEST(export_strided_view)
     check_export("g[None, ::2, None]", at("n.npy"), 16, 128);
 
     /* and the export imports back to the same values */
-    ck_assert_int_eq(ndshm_npy_import(st, "back", at("v.npy"), 0), 0);
+    ck_assert_int_eq(ndshm_npy_import(test_st, "back", at("v.npy"), 0), 0);
     ndshm_array *b = open_ok("back");
     ck_assert_int_eq(ndshm_array_shape(b)[0], 4);
     ck_assert_int_eq(ndshm_array_shape(b)[1], 3);
@@ -624,34 +574,34 @@ START_TEST(export_header_shapes)
 {
     /* bool 1-d, complex128 3-d, float16 0-d */
     const int64_t s5[1] = {5}, s3[3] = {2, 3, 4};
-    ck_assert_int_eq(ndshm_array_create(st, "b", NDSHM_BOOL, 1, s5, NULL, 0),
-                     0);
-    ck_assert_int_eq(ndshm_array_create(st, "z", NDSHM_COMPLEX128, 3, s3,
-                                        NULL, 0), 0);
-    ck_assert_int_eq(ndshm_array_create(st, "h", NDSHM_FLOAT16, 0, NULL, NULL,
+    ck_assert_int_eq(ndshm_array_create(test_st, "b", NDSHM_BOOL, 1, s5, NULL,
                                         0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "z", NDSHM_COMPLEX128, 3, s3,
+                                        NULL, 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "h", NDSHM_FLOAT16, 0, NULL,
+                                        NULL, 0), 0);
     check_export("b", at("b.npy"), 5, 128);
     check_export("z", at("z.npy"), 24, 128);
     check_export("h", at("h.npy"), 1, 128);
     /* a first axis with many digits */
     const int64_t wide[2] = {1000000, 0};
-    ck_assert_int_eq(ndshm_array_create(st, "w", NDSHM_UINT32, 2, wide, NULL,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "w", NDSHM_UINT32, 2, wide,
+                                        NULL, 0), 0);
     check_export("w", at("w.npy"), 0, 128);
     /* a header that is already a multiple of 64 long gets 64 more, as
      * numpy pads it */
     int64_t s14[14];
     for (int i = 0; i < 14; i++)
         s14[i] = i == 1 ? 100 : 1;
-    ck_assert_int_eq(ndshm_array_create(st, "p", NDSHM_INT64, 14, s14, NULL,
-                                        0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "p", NDSHM_INT64, 14, s14,
+                                        NULL, 0), 0);
     check_export("p", at("p.npy"), 100, 192);
     /* a long header */
     int64_t s32[NDSHM_MAXDIMS];
     for (int i = 0; i < NDSHM_MAXDIMS; i++)
         s32[i] = 1;
-    ck_assert_int_eq(ndshm_array_create(st, "l", NDSHM_UINT8, NDSHM_MAXDIMS,
-                                        s32, NULL, 0), 0);
+    ck_assert_int_eq(ndshm_array_create(test_st, "l", NDSHM_UINT8,
+                                        NDSHM_MAXDIMS, s32, NULL, 0), 0);
     check_export("l", at("l.npy"), 1, 0);
 }
 END_TEST
@@ -672,7 +622,7 @@ START_TEST(export_replaces)
     check_export("g", path, 32, 128);
     /* nothing but the files we made is left in the directory */
     /* catalog.mdb, its lock file, data/ and out.npy */
-    ck_assert_int_eq(count_entries(dir), 4);
+    ck_assert_int_eq(count_entries(test_dir), 4);
 }
 END_TEST
 
@@ -681,12 +631,12 @@ START_TEST(export_to_missing_dir)
     make_grid();
     ndshm_array *a = open_ok("g");
     const char *path = at("nowhere/out.npy");
-    int before = count_entries(dir);
+    int before = count_entries(test_dir);
     int rc = ndshm_npy_export(a, path, 0);
     ck_assert_int_lt(rc, 0);
     ck_assert_str_ne(ndshm_errmsg(), "");
     ck_assert_int_eq(access(at("nowhere"), F_OK), -1);
-    ck_assert_int_eq(count_entries(dir), before);
+    ck_assert_int_eq(count_entries(test_dir), before);
     /* a path that is a directory: nothing is replaced, nothing left */
     char sub[4200];
     snprintf(sub, sizeof sub, "%s", at("sub"));
@@ -695,7 +645,7 @@ START_TEST(export_to_missing_dir)
     struct stat sb;
     ck_assert_int_eq(stat(sub, &sb), 0);
     ck_assert(S_ISDIR(sb.st_mode));
-    ck_assert_int_eq(count_entries(dir), before + 1);
+    ck_assert_int_eq(count_entries(test_dir), before + 1);
     /* bad arguments */
     ck_assert_int_eq(ndshm_npy_export(a, at("x.npy"), 1), NDSHM_EINVAL);
     ck_assert_int_eq(ndshm_npy_export(a, NULL, 0), NDSHM_EINVAL);
@@ -708,13 +658,13 @@ END_TEST
 START_TEST(export_readonly_and_removed)
 {
     make_grid();
-    ck_assert_int_eq(ndshm_view_create(st, "ro", "g[1:3, ::-2]",
+    ck_assert_int_eq(ndshm_view_create(test_st, "ro", "g[1:3, ::-2]",
                                        NDSHM_READONLY), 0);
     check_export("ro", at("ro.npy"), 8, 128);
     /* an array removed while open still exports */
     ndshm_array *a = open_ok("g[3]");
-    ck_assert_int_eq(ndshm_remove(st, "ro"), 0);
-    ck_assert_int_eq(ndshm_remove(st, "g"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "ro"), 0);
+    ck_assert_int_eq(ndshm_remove(test_st, "g"), 0);
     ck_assert_int_eq(ndshm_npy_export(a, at("gone.npy"), 0), 0);
     size_t len;
     unsigned char *file = slurp(at("gone.npy"), &len);
@@ -728,10 +678,7 @@ END_TEST
 Suite *npyio_suite(void)
 {
     Suite *s = suite_create("npyio");
-    TCase *tc = tcase_create("import");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    TCase *tc = test_store_tcase("import", 30);
     tcase_add_test(tc, import_c_order);
     tcase_add_test(tc, import_fortran_order);
     tcase_add_test(tc, import_big_endian);
@@ -741,10 +688,7 @@ Suite *npyio_suite(void)
     tcase_add_test(tc, import_bad_arguments);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("export");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tc = test_store_tcase("export", 30);
     tcase_add_test(tc, export_strided_view);
     tcase_add_test(tc, export_header_shapes);
     tcase_add_test(tc, export_replaces);

@@ -24,35 +24,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/*
- * Scratch stores live in one directory per test case that the runner
- * process makes and removes (an unchecked fixture): a test that fails an
- * assertion leaves nothing behind.
- */
-static char *case_dir;
-
-static void case_setup(void)
-{
-    case_dir = test_store_dir();
-}
-
-static void case_teardown(void)
-{
-    test_store_remove(case_dir);
-    case_dir = NULL;
-}
-
-/* A new empty directory inside the case's; free with test_store_remove. */
-static char *scratch_dir(void)
-{
-    size_t len = strlen(case_dir) + sizeof "/store.XXXXXX";
-    char *p = malloc(len);
-    ck_assert_ptr_nonnull(p);
-    snprintf(p, len, "%s/store.XXXXXX", case_dir);
-    ck_assert_ptr_nonnull(mkdtemp(p));
-    return p;
-}
-
 static char *join(const char *a, const char *b)
 {
     size_t len = strlen(a) + strlen(b) + 2;
@@ -113,7 +84,7 @@ static int count_names(ndshm_store *st)
 
 START_TEST(open_creates_layout)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     char *sub = join(dir, "store");
     ndshm_store *st;
     ck_assert_int_eq(ndshm_store_open(&st, sub, 0), 0);
@@ -145,7 +116,7 @@ END_TEST
 
 START_TEST(open_existing_empty_dir)
 {
-    char *dir = scratch_dir(); /* exists already, empty */
+    char *dir = test_scratch_dir(); /* exists already, empty */
     ndshm_store *st;
     ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
     char *data = join(dir, "data");
@@ -158,7 +129,7 @@ END_TEST
 
 START_TEST(mode_follows_umask)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     char *sub = join(dir, "s");
     mode_t old = umask(027);
     ndshm_store *st;
@@ -179,7 +150,7 @@ END_TEST
 
 START_TEST(relative_dir_made_absolute)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     char cwd[PATH_MAX];
     ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
     ck_assert_int_eq(chdir(dir), 0);
@@ -217,7 +188,7 @@ END_TEST
 
 START_TEST(null_dir_uses_env)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     char *sub = join(dir, "from_env");
     ck_assert_int_eq(setenv("NDSHM_STORE", sub, 1), 0);
     ndshm_store *st;
@@ -276,7 +247,7 @@ END_TEST
 
 START_TEST(bad_dirs)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     ndshm_store *st = (ndshm_store *)0x1;
 
     /* a path that is a file */
@@ -328,7 +299,7 @@ END_TEST
 
 START_TEST(flags_must_be_zero)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     char *sub = join(dir, "s");
     ndshm_store *st = (ndshm_store *)0x1;
     ck_assert_int_eq(ndshm_store_open(&st, sub, 1), NDSHM_EINVAL);
@@ -345,7 +316,7 @@ END_TEST
 
 START_TEST(same_dir_shares_env)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     ndshm_store *s1, *s2, *s3;
     ck_assert_int_eq(ndshm_store_open(&s1, dir, 0), 0);
     ck_assert_int_eq(ndshm_store_open(&s2, dir, 0), 0);
@@ -382,7 +353,7 @@ END_TEST
 
 START_TEST(different_dirs_different_envs)
 {
-    char *d1 = scratch_dir(), *d2 = scratch_dir();
+    char *d1 = test_scratch_dir(), *d2 = test_scratch_dir();
     ndshm_store *s1, *s2;
     ck_assert_int_eq(ndshm_store_open(&s1, d1, 0), 0);
     ck_assert_int_eq(ndshm_store_open(&s2, d2, 0), 0);
@@ -401,9 +372,8 @@ END_TEST
 
 START_TEST(arrays_outlive_store_handle)
 {
-    char *dir = scratch_dir();
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
+    char *dir;
+    ndshm_store *st = test_scratch_store(&dir);
     make_range(st, "a", 8);
     ck_assert_int_eq(ndshm_view_create(st, "v", "a[::2]", 0), 0);
     ndshm_array *a, *v;
@@ -444,7 +414,7 @@ END_TEST
 /* Closing everything frees the environment; the next open makes a new one. */
 START_TEST(env_freed_and_reopened)
 {
-    char *dir = scratch_dir();
+    char *dir = test_scratch_dir();
     ndshm_store *st;
     for (int round = 0; round < 20; round++) {
         ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
@@ -461,6 +431,16 @@ END_TEST
 
 /* ---- fork --------------------------------------------------------------- */
 
+/* fork(), with stdio flushed first: the child must not write the parent's
+ * buffered output a second time. */
+static pid_t fork_ok(void)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    return pid;
+}
+
 /*
  * "Handles must not be carried across fork(); open them again in the
  * child."  LMDB forbids using an environment opened by the parent, so a
@@ -469,16 +449,13 @@ END_TEST
  */
 START_TEST(fork_child_gets_own_env)
 {
-    char *dir = scratch_dir();
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
+    char *dir;
+    ndshm_store *st = test_scratch_store(&dir);
     make_range(st, "a", 4);
     struct ndshm_env *parent_env = st->env;
     MDB_env *parent_mdb = st->env->cat.env;
 
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
+    pid_t pid = fork_ok();
     if (pid == 0) {
         ndshm_store *cst;
         if (ndshm_store_open(&cst, dir, 0) != 0)
@@ -551,9 +528,8 @@ static int snapshot_step(const char *name, void *ctx)
  */
 START_TEST(fork_child_snapshot_survives_parent)
 {
-    char *dir = scratch_dir();
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
+    char *dir;
+    ndshm_store *st = test_scratch_store(&dir);
     enum { OLD = 300 };
     int64_t one = 1;
     for (int i = 0; i < OLD; i++) {
@@ -565,9 +541,7 @@ START_TEST(fork_child_snapshot_survives_parent)
     int go[2], ready[2];
     ck_assert_int_eq(pipe(go), 0);
     ck_assert_int_eq(pipe(ready), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
+    pid_t pid = fork_ok();
     if (pid == 0) {
         close(go[1]);
         close(ready[0]);
@@ -646,17 +620,14 @@ static int scan_reader(const char *line, void *ctx)
 /* "Slots of the LMDB reader table left by dead processes are cleared" */
 START_TEST(dead_readers_cleared)
 {
-    char *dir = scratch_dir();
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
+    char *dir;
+    ndshm_store *st = test_scratch_store(&dir);
     make_range(st, "a", 1);
     ndshm_store_close(st);
 
     int ready[2];
     ck_assert_int_eq(pipe(ready), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
+    pid_t pid = fork_ok();
     if (pid == 0) {
         ndshm_store *cst;
         if (ndshm_store_open(&cst, dir, 0) != 0)
@@ -688,15 +659,12 @@ END_TEST
 /* A child that opens the store only after fork, with no parent handle open. */
 START_TEST(fork_without_parent_handle)
 {
-    char *dir = scratch_dir();
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
+    char *dir;
+    ndshm_store *st = test_scratch_store(&dir);
     make_range(st, "a", 4);
     ndshm_store_close(st);
 
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
+    pid_t pid = fork_ok();
     if (pid == 0) {
         ndshm_store *cst;
         ndshm_array *a;
@@ -731,9 +699,7 @@ END_TEST
 Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
-    TCase *tc = tcase_create("open");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+    TCase *tc = test_dir_tcase("open", 30);
     tcase_add_test(tc, open_creates_layout);
     tcase_add_test(tc, open_existing_empty_dir);
     tcase_add_test(tc, mode_follows_umask);
@@ -744,18 +710,14 @@ Suite *store_suite(void)
     tcase_add_test(tc, flags_must_be_zero);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("registry");
-    tcase_set_timeout(tc, 30);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+    tc = test_dir_tcase("registry", 30);
     tcase_add_test(tc, same_dir_shares_env);
     tcase_add_test(tc, different_dirs_different_envs);
     tcase_add_test(tc, arrays_outlive_store_handle);
     tcase_add_test(tc, env_freed_and_reopened);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("fork");
-    tcase_set_timeout(tc, 60);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+    tc = test_dir_tcase("fork", 60);
     tcase_add_test(tc, fork_without_parent_handle);
     tcase_add_test(tc, dead_readers_cleared);
     tcase_add_test(tc, fork_child_gets_own_env);

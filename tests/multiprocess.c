@@ -28,7 +28,6 @@
 #include "config.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -168,34 +167,13 @@ static volatile int64_t *elem2(ndshm_array *a, int64_t i, int64_t j)
 }
 
 /*
- * The stores live in one directory per test case that the runner process
- * makes and removes (an unchecked fixture), so that a failed test leaves
- * nothing behind.
+ * A fresh, empty store for the current test, in dir for the children to
+ * open: inside the test case's directory (test_case_setup), so that a
+ * failed test leaves nothing behind.
  */
-static char *case_dir;
-
-static void case_setup(void)
-{
-    case_dir = test_store_dir();
-}
-
-static void case_teardown(void)
-{
-    test_store_remove(case_dir);
-    case_dir = NULL;
-}
-
-/* A fresh, empty store for the current test. */
 static ndshm_store *make_store(void)
 {
-    size_t len = strlen(case_dir) + sizeof "/store.XXXXXX";
-    dir = malloc(len);
-    ck_assert_ptr_nonnull(dir);
-    snprintf(dir, len, "%s/store.XXXXXX", case_dir);
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
-    return st;
+    return test_scratch_store(&dir);
 }
 
 static void make_zeros(ndshm_store *st, const char *name)
@@ -943,16 +921,7 @@ static int count_data_files(void)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/data", dir);
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return -1;
-    int n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            n++;
-    closedir(d);
-    return n;
+    return test_count_entries(path);
 }
 
 struct chain_arg {
@@ -1045,9 +1014,7 @@ END_TEST
 static Suite *multiprocess_suite(void)
 {
     Suite *s = suite_create("multiprocess");
-    TCase *tc = tcase_create("processes");
-    tcase_set_timeout(tc, 120);
-    tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+    TCase *tc = test_dir_tcase("processes", 120);
     tcase_add_test(tc, every_write_observed);
     tcase_add_test(tc, view_of_view_across_processes);
     tcase_add_test(tc, negative_stride_views);
