@@ -21,7 +21,6 @@ whatever other cases run, so `--case K --keep` replays one case and keeps
 its .npy file and store.  On a mismatch the seed, the case number, a diff
 and the ndshm commands are printed, and the exit status is 1.
 """
-import argparse
 import difflib
 import json
 import os
@@ -200,17 +199,9 @@ def check_case(st, seed, k):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("seed", nargs="?", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--cases", type=int, default=DEFAULT_CASES)
-    ap.add_argument("--case", type=int, help="run only this case")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the store and the .npy files")
-    args = ap.parse_args()
-    if not os.access(testlib.NDSHM, os.X_OK):
-        testlib.skip("%s is not built" % testlib.NDSHM)
-    numbers = [args.case] if args.case is not None else range(args.cases)
-    print("print_compare: seed %d, %d cases" % (args.seed, len(numbers)))
+    args, numbers = testlib.case_args(
+        "print_compare", __doc__, DEFAULT_SEED, DEFAULT_CASES,
+        "keep the store and the .npy files")
     np.set_printoptions()  # NumPy's defaults, which ndshm follows
     failed = []
     with testlib.Store(keep=args.keep) as st:

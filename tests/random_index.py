@@ -40,7 +40,6 @@ whatever other cases run, so `--case K` replays one case.  On a mismatch
 the seed, the case number and the ndshm commands that replay it are
 printed, and the exit status is 1.
 """
-import argparse
 import json
 import os
 import random
@@ -508,17 +507,9 @@ class Case:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("seed", nargs="?", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--cases", type=int, default=DEFAULT_CASES)
-    ap.add_argument("--case", type=int, help="run only this case")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the store afterwards")
-    args = ap.parse_args()
-    if not os.access(testlib.NDSHM, os.X_OK):
-        testlib.skip("%s is not built" % testlib.NDSHM)
-    numbers = [args.case] if args.case is not None else range(args.cases)
-    print("random_index: seed %d, %d cases" % (args.seed, len(numbers)))
+    args, numbers = testlib.case_args(
+        "random_index", __doc__, DEFAULT_SEED, DEFAULT_CASES,
+        "keep the store afterwards")
     counts = {"ok": 0, "refused": 0}
     tolerated = 0
     failed = []

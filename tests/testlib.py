@@ -226,3 +226,22 @@ def npy_bytes(array):
     buf = io.BytesIO()
     np.save(buf, array)
     return buf.getvalue()
+
+
+def case_args(name, doc, default_seed, default_cases, keep_help):
+    """The command line of a seeded random test: [SEED] [--cases N]
+    [--case K] [--keep].  Skips the test when the tool is not built.
+    Returns the parsed arguments and the case numbers to run, having
+    printed the seed so that a failure can be replayed."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("seed", nargs="?", type=int, default=default_seed)
+    ap.add_argument("--cases", type=int, default=default_cases)
+    ap.add_argument("--case", type=int, help="run only this case")
+    ap.add_argument("--keep", action="store_true", help=keep_help)
+    args = ap.parse_args()
+    if not os.access(NDSHM, os.X_OK):
+        skip("%s is not built" % NDSHM)
+    numbers = [args.case] if args.case is not None else range(args.cases)
+    print("%s: seed %d, %d cases" % (name, args.seed, len(numbers)))
+    return args, numbers
