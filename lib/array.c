@@ -5,8 +5,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "array.h"
@@ -22,6 +27,7 @@
 struct ndshm_array {
     struct ndshm_env *env;
     struct ndshm_mapping *map;
+    pid_t pid; /* the process that opened it */
     char name[NDSHM_NAME_MAX + 1];
     char base[NDSHM_NAME_MAX + 1];
     bool has_base;
@@ -29,8 +35,11 @@ struct ndshm_array {
     bool readonly;
     ndshm_dtype dtype;
     uint64_t id;
-    struct ndshm_window win;
+    struct ndshm_window rec_win; /* the name's record, for stale checks */
+    struct ndshm_window win;     /* with the expression's indexing */
     char *path;
+    int lock_fd;   /* an open file description of our own, for OFD locks */
+    int lock_mode; /* 0, NDSHM_LOCK_SHARED or NDSHM_LOCK_EXCLUSIVE */
 };
 
 /* ---- creating ----------------------------------------------------------- */
@@ -75,7 +84,7 @@ static int check_absent(struct ndshm_env *e, const char *name)
     if (rc != 0)
         return rc;
     rc = name_free(&e->cat, txn, name);
-    mdb_txn_abort(txn);
+    ndshm__catalog_read_end(&e->cat, txn);
     return rc;
 }
 
@@ -104,6 +113,7 @@ static int publish_txn(struct ndshm_catalog *c, MDB_txn *txn, void *ctx)
     } while (rc == NDSHM_EEXIST);
     if (rc != 0)
         return rc;
+    NDSHM_CRASH_POINT("create:linked");
 
     struct ndshm_file f = {
         .id = id, .dtype = p->dtype, .ndim = p->ndim, .refs = 1};
@@ -134,7 +144,9 @@ int ndshm__create_array(ndshm_store *st, const char *name, ndshm_dtype dtype,
 {
     if (st == NULL)
         return ndshm__err(NDSHM_EINVAL, "NULL store");
-    int rc = check_new_array(name, dtype, ndim, shape);
+    int rc = ndshm__env_check(st->env);
+    if (rc == 0)
+        rc = check_new_array(name, dtype, ndim, shape);
     if (rc == 0)
         rc = check_absent(st->env, name);
     if (rc != 0)
@@ -143,6 +155,7 @@ int ndshm__create_array(ndshm_store *st, const char *name, ndshm_dtype dtype,
     rc = ndshm__newfile_build(st->env, dtype, ndim, shape, init, ctx, &file);
     if (rc != 0)
         return rc;
+    NDSHM_CRASH_POINT("create:built");
     struct publish p = {name, dtype, ndim, shape, &file};
     rc = ndshm__catalog_write(&st->env->cat, publish_txn, publish_undo, &p);
     ndshm__newfile_close(&file);
@@ -213,7 +226,7 @@ int ndshm_array_create_from_buffer(ndshm_store *st, const char *name,
  * An empty window reaches none, wherever its offset points (NumPy allows
  * e[1] of an empty (2, 0) array; its data pointer is never read).
  */
-static int check_window(const struct ndshm_window *w, ndshm_dtype dtype,
+int ndshm__check_window(const struct ndshm_window *w, ndshm_dtype dtype,
                         const struct ndshm_file *f, const char *name)
 {
     struct ndshm_layout lay;
@@ -231,7 +244,8 @@ static int check_window(const struct ndshm_window *w, ndshm_dtype dtype,
 }
 
 struct resolved {
-    struct ndshm_record rec; /* with the expression's ops applied */
+    struct ndshm_record rec;     /* with the expression's ops applied */
+    struct ndshm_window rec_win; /* the record's own window */
     struct ndshm_file file;
     bool indexed;
 };
@@ -244,10 +258,11 @@ static int resolve(struct ndshm_catalog *c, MDB_txn *txn,
     if (rc != 0)
         return rc;
     if ((rc = ndshm__catalog_get_file(c, txn, out->rec.id, &out->file)) != 0 ||
-        (rc = check_window(&out->rec.win, out->rec.dtype, &out->file,
-                           e->name)) != 0)
+        (rc = ndshm__check_window(&out->rec.win, out->rec.dtype, &out->file,
+                                  e->name)) != 0)
         return rc;
     out->indexed = e->nops > 0;
+    out->rec_win = out->rec.win;
     return ndshm__window_apply(&out->rec.win, e);
 }
 
@@ -281,7 +296,9 @@ int ndshm_view_create(ndshm_store *st, const char *name, const char *expr,
         return ndshm__err(NDSHM_EINVAL, "NULL store");
     if (flags & ~NDSHM_READONLY)
         return ndshm__err(NDSHM_EINVAL, "unknown flags 0x%x", flags);
-    int rc = ndshm__name_check(name);
+    int rc = ndshm__env_check(st->env);
+    if (rc == 0)
+        rc = ndshm__name_check(name);
     if (rc != 0)
         return rc;
     struct ndshm_expr e;
@@ -345,12 +362,16 @@ int ndshm_remove(ndshm_store *st, const char *name)
 {
     if (st == NULL)
         return ndshm__err(NDSHM_EINVAL, "NULL store");
-    int rc = ndshm__name_check(name);
+    int rc = ndshm__env_check(st->env);
+    if (rc == 0)
+        rc = ndshm__name_check(name);
     if (rc != 0)
         return rc;
+    NDSHM_CRASH_POINT("remove:begin");
     struct remove_ctx r = {name, false, 0};
     rc = ndshm__catalog_write(&st->env->cat, remove_txn, NULL, &r);
     if (rc == 0 && r.unlink_file) {
+        NDSHM_CRASH_POINT("remove:committed");
         /* After the commit: a crash here leaves a file fsck reports, never
          * a name without its file.  Mappings elsewhere stay valid. */
         char fname[NDSHM_FILE_NAME_MAX];
@@ -366,31 +387,68 @@ int ndshm_remove(ndshm_store *st, const char *name)
 
 /* ---- listing ------------------------------------------------------------ */
 
+/* The names of one snapshot, collected before anyone is called back. */
+struct name_list {
+    char **v;
+    size_t n, cap;
+};
+
+static int collect_name(const char *name, void *ctx)
+{
+    struct name_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return ndshm__err(NDSHM_ENOMEM, "out of memory listing names");
+        l->v = v;
+        l->cap = cap;
+    }
+    if ((l->v[l->n] = strdup(name)) == NULL)
+        return ndshm__err(NDSHM_ENOMEM, "out of memory listing names");
+    l->n++;
+    return 0;
+}
+
 int ndshm_list(ndshm_store *st, ndshm_list_fn fn, void *ctx)
 {
     if (st == NULL || fn == NULL)
         return ndshm__err(NDSHM_EINVAL, "NULL argument");
-    MDB_txn *txn;
-    int rc = ndshm__catalog_read_begin(&st->env->cat, &txn);
+    int rc = ndshm__env_check(st->env);
     if (rc != 0)
         return rc;
-    rc = ndshm__catalog_walk(&st->env->cat, txn, fn, ctx);
-    mdb_txn_abort(txn);
+    /* The walk ends its read transaction before fn runs: fn may write
+     * (which a held snapshot would make wait for a map resize), and a long
+     * callback must not pin old catalog pages. */
+    struct name_list l = {NULL, 0, 0};
+    MDB_txn *txn;
+    if ((rc = ndshm__catalog_read_begin(&st->env->cat, &txn)) != 0)
+        return rc;
+    rc = ndshm__catalog_walk(&st->env->cat, txn, collect_name, &l);
+    ndshm__catalog_read_end(&st->env->cat, txn);
+    for (size_t i = 0; rc == 0 && i < l.n; i++)
+        rc = fn(l.v[i], ctx);
+    for (size_t i = 0; i < l.n; i++)
+        free(l.v[i]);
+    free(l.v);
     return rc;
 }
 
 /* ---- open handles ------------------------------------------------------- */
 
+/* One attempt; *file_gone when the catalog named a file just removed. */
 static int open_once(ndshm_array *a, struct ndshm_env *env,
-                     const struct ndshm_expr *e, unsigned flags)
+                     const struct ndshm_expr *e, unsigned flags,
+                     bool *file_gone)
 {
+    *file_gone = false;
     MDB_txn *txn;
     int rc = ndshm__catalog_read_begin(&env->cat, &txn);
     if (rc != 0)
         return rc;
     struct resolved r;
     rc = resolve(&env->cat, txn, e, &r);
-    mdb_txn_abort(txn);
+    ndshm__catalog_read_end(&env->cat, txn);
     if (rc != 0)
         return rc;
     struct ndshm_layout lay;
@@ -399,10 +457,13 @@ static int open_once(ndshm_array *a, struct ndshm_env *env,
         return rc;
     a->readonly = (r.rec.flags & NDSHM_READONLY) || (flags & NDSHM_READONLY);
     rc = ndshm__mapping_get(env, r.rec.id, !a->readonly, &lay, &a->map);
-    if (rc != 0)
+    if (rc != 0) {
+        *file_gone = rc == NDSHM_ENOTFOUND;
         return rc;
+    }
     a->dtype = r.rec.dtype;
     a->id = r.rec.id;
+    a->rec_win = r.rec_win;
     a->win = r.rec.win;
     a->is_view = r.rec.kind == NDSHM_KIND_VIEW || r.indexed;
     a->has_base = a->is_view && r.file.owner[0] != '\0';
@@ -418,34 +479,30 @@ int ndshm_array_open(ndshm_array **out, ndshm_store *st, const char *expr,
         return ndshm__err(NDSHM_EINVAL, "NULL store");
     if (flags & ~NDSHM_READONLY)
         return ndshm__err(NDSHM_EINVAL, "unknown flags 0x%x", flags);
-    struct ndshm_expr e;
-    int rc = ndshm__expr_parse(expr, &e);
+    int rc = ndshm__env_check(st->env);
     if (rc != 0)
+        return rc;
+    struct ndshm_expr e;
+    if ((rc = ndshm__expr_parse(expr, &e)) != 0)
         return rc;
     ndshm_array *a = calloc(1, sizeof *a);
     if (a == NULL) {
         ndshm__expr_free(&e);
         return ndshm__err(NDSHM_ENOMEM, "out of memory");
     }
-    /* A remove may commit between our read and our open of the file: then
-     * the file is gone and the catalog has moved on; look again. */
+    a->lock_fd = -1;
+    /* A remove may commit between our read of the catalog and our open of
+     * the file: the file is gone and the catalog has moved on; look again
+     * (and then report the name missing, or open what it names now). */
+    bool file_gone = false;
     for (int tries = 0; tries < 8; tries++) {
-        rc = open_once(a, st->env, &e, flags);
-        if (rc != NDSHM_ENOTFOUND || a->map != NULL)
+        rc = open_once(a, st->env, &e, flags, &file_gone);
+        if (!file_gone)
             break;
-        struct ndshm_record rec;
-        MDB_txn *txn;
-        if (ndshm__catalog_read_begin(&st->env->cat, &txn) != 0)
-            break;
-        int gone = ndshm__catalog_get(&st->env->cat, txn, e.name, &rec);
-        mdb_txn_abort(txn);
-        if (gone != 0) {
-            rc = ndshm__err(NDSHM_ENOTFOUND, "no such array '%s'", e.name);
-            break;
-        }
     }
     if (rc == 0) {
         strcpy(a->name, e.name);
+        a->pid = getpid();
         a->env = st->env;
         ndshm__env_ref(a->env);
         a->path = ndshm__file_path(a->env, a->id);
@@ -465,6 +522,8 @@ void ndshm_array_close(ndshm_array *a)
 {
     if (a == NULL)
         return;
+    if (a->lock_fd >= 0)
+        close(a->lock_fd); /* releases its lock */
     ndshm__mapping_put(a->map);
     ndshm__env_unref(a->env);
     free(a->path);
@@ -596,14 +655,213 @@ int ndshm_array_fill(ndshm_array *a, const void *value)
     return 0;
 }
 
+/* ---- change notification ------------------------------------------------ */
+
+/*
+ * The version is a u64 in the shared control block; the futex is its low
+ * 32 bits (little-endian: the same address).  Notifiers wake only when the
+ * waiter count says someone sleeps; a waiter counts itself before it
+ * checks the version, and notifiers bump the version before they look at
+ * the count (both sequentially consistent), so no wake-up is lost.
+ */
+static long futex(uint32_t *addr, int op, uint32_t val,
+                  const struct timespec *timeout)
+{
+    return syscall(SYS_futex, addr, op, val, timeout, NULL, 0);
+}
+
 uint64_t ndshm_array_version(const ndshm_array *a)
 {
-    return __atomic_load_n(ndshm__mapping_version(a->map), __ATOMIC_ACQUIRE);
+    return __atomic_load_n(ndshm__mapping_version(a->map), __ATOMIC_SEQ_CST);
 }
 
 void ndshm_array_notify(ndshm_array *a)
 {
-    if (a->readonly) /* a read-only mapping cannot be written, nor need be */
+    if (a->readonly) /* it cannot have changed anything */
         return;
-    __atomic_add_fetch(ndshm__mapping_version(a->map), 1, __ATOMIC_RELEASE);
+    uint64_t *v = ndshm__mapping_version(a->map);
+    __atomic_add_fetch(v, 1, __ATOMIC_SEQ_CST);
+    uint32_t *waiters = ndshm__mapping_waiters(a->map);
+    if (waiters != NULL && __atomic_load_n(waiters, __ATOMIC_SEQ_CST) > 0)
+        futex((uint32_t *)v, FUTEX_WAKE, INT32_MAX, NULL);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct timespec timespec_of(double seconds)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)seconds;
+    ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+    return ts;
+}
+
+int ndshm_array_wait(ndshm_array *a, uint64_t seen, double timeout,
+                     uint64_t *version)
+{
+    uint64_t *v = ndshm__mapping_version(a->map);
+    uint32_t *waiters = ndshm__mapping_waiters(a->map);
+    double deadline = timeout >= 0 ? now_seconds() + timeout : 0;
+    double nap = 0.001; /* polling, where the control block is read-only */
+    int rc = 0;
+    if (waiters)
+        __atomic_add_fetch(waiters, 1, __ATOMIC_SEQ_CST);
+    uint64_t now;
+    while ((now = __atomic_load_n(v, __ATOMIC_SEQ_CST)) == seen) {
+        double left = timeout >= 0 ? deadline - now_seconds() : 1e9;
+        if (left <= 0) {
+            rc = ndshm__err(NDSHM_ETIMEDOUT, "'%s' did not change within %g s",
+                            a->name, timeout);
+            break;
+        }
+        if (waiters) {
+            struct timespec ts = timespec_of(left);
+            /* returns at once if the low word moved since we read it */
+            futex((uint32_t *)v, FUTEX_WAIT, (uint32_t)seen,
+                  timeout >= 0 ? &ts : NULL);
+        } else {
+            struct timespec ts = timespec_of(nap < left ? nap : left);
+            nanosleep(&ts, NULL);
+            nap = nap < 0.01 ? nap * 2 : 0.01;
+        }
+    }
+    if (waiters)
+        __atomic_sub_fetch(waiters, 1, __ATOMIC_SEQ_CST);
+    if (version)
+        *version = now;
+    return rc;
+}
+
+/* ---- locks ----------------------------------------------------------------
+ */
+
+static int check_owner(const ndshm_array *a)
+{
+    pid_t me = getpid();
+    if (a->pid == me)
+        return 0;
+    return ndshm__err(NDSHM_EFORKED,
+                      "'%s' was opened by process %ld before it forked "
+                      "process %ld: open it again in this process",
+                      a->name, (long)a->pid, (long)me);
+}
+
+/* The byte range a lock covers: the window's first to last element. */
+static bool lock_range(const ndshm_array *a, struct flock *fl, short type)
+{
+    int64_t lo, hi;
+    ndshm__window_extent(&a->win, ndshm_dtype_size(a->dtype), &lo, &hi);
+    memset(fl, 0, sizeof *fl);
+    fl->l_type = type;
+    fl->l_whence = SEEK_SET;
+    fl->l_start = (off_t)lo;
+    fl->l_len = (off_t)(hi - lo); /* never 0, which would mean "to EOF" */
+    return hi > lo;
+}
+
+int ndshm_array_lock(ndshm_array *a, int mode, double timeout)
+{
+    if (a == NULL ||
+        (mode != NDSHM_LOCK_SHARED && mode != NDSHM_LOCK_EXCLUSIVE))
+        return ndshm__err(NDSHM_EINVAL, "invalid lock mode %d", mode);
+    int rc = check_owner(a);
+    if (rc != 0)
+        return rc;
+    if (mode == NDSHM_LOCK_EXCLUSIVE && a->readonly)
+        return ndshm__err(NDSHM_EREADONLY,
+                          "'%s' is read-only: no exclusive "
+                          "lock",
+                          a->name);
+    struct flock fl;
+    if (!lock_range(a, &fl, mode == NDSHM_LOCK_SHARED ? F_RDLCK : F_WRLCK)) {
+        a->lock_mode = mode; /* an empty window: nothing to lock */
+        return 0;
+    }
+    if (a->lock_fd < 0) {
+        a->lock_fd =
+            open(a->path, (a->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        if (a->lock_fd < 0)
+            return ndshm__err_sys(errno, "cannot lock '%s': cannot open %s",
+                                  a->name, a->path);
+    }
+    if (timeout < 0) {
+        while ((rc = fcntl(a->lock_fd, F_OFD_SETLKW, &fl)) != 0 &&
+               errno == EINTR)
+            ;
+        if (rc != 0)
+            return ndshm__err_sys(errno, "cannot lock '%s'", a->name);
+        a->lock_mode = mode;
+        return 0;
+    }
+    /* OFD locks have no timed wait: try, and back off up to 10 ms. */
+    double deadline = now_seconds() + timeout, nap = 0.0001;
+    for (;;) {
+        if (fcntl(a->lock_fd, F_OFD_SETLK, &fl) == 0) {
+            a->lock_mode = mode;
+            return 0;
+        }
+        if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+            return ndshm__err_sys(errno, "cannot lock '%s'", a->name);
+        double left = deadline - now_seconds();
+        if (left <= 0)
+            return ndshm__err(NDSHM_ETIMEDOUT,
+                              "'%s' is locked by another "
+                              "holder: not granted within %g s",
+                              a->name, timeout);
+        struct timespec ts = timespec_of(nap < left ? nap : left);
+        nanosleep(&ts, NULL);
+        nap = nap < 0.01 ? nap * 2 : 0.01;
+    }
+}
+
+int ndshm_array_unlock(ndshm_array *a)
+{
+    if (a == NULL)
+        return ndshm__err(NDSHM_EINVAL, "NULL array");
+    int rc = check_owner(a);
+    if (rc != 0)
+        return rc;
+    struct flock fl;
+    if (a->lock_mode != 0 && a->lock_fd >= 0 && lock_range(a, &fl, F_UNLCK) &&
+        fcntl(a->lock_fd, F_OFD_SETLK, &fl) != 0)
+        return ndshm__err_sys(errno, "cannot unlock '%s'", a->name);
+    a->lock_mode = 0;
+    return 0;
+}
+
+/* ---- staleness ------------------------------------------------------------
+ */
+
+static bool same_window(const struct ndshm_window *x,
+                        const struct ndshm_window *y)
+{
+    if (x->ndim != y->ndim || x->offset != y->offset)
+        return false;
+    for (int i = 0; i < x->ndim; i++)
+        if (x->shape[i] != y->shape[i] || x->strides[i] != y->strides[i])
+            return false;
+    return true;
+}
+
+int ndshm_array_stale(const ndshm_array *a)
+{
+    int rc = check_owner(a);
+    if (rc != 0)
+        return rc;
+    MDB_txn *txn;
+    if ((rc = ndshm__catalog_read_begin(&a->env->cat, &txn)) != 0)
+        return rc;
+    struct ndshm_record rec;
+    rc = ndshm__catalog_get(&a->env->cat, txn, a->name, &rec);
+    ndshm__catalog_read_end(&a->env->cat, txn);
+    if (rc == NDSHM_ENOTFOUND)
+        return 1;
+    if (rc != 0)
+        return rc;
+    return rec.id != a->id || !same_window(&rec.win, &a->rec_win);
 }

@@ -2,6 +2,7 @@
 #ifndef NDSHM_ARRAY_H
 #define NDSHM_ARRAY_H
 
+#include "catalog.h"
 #include "datafile.h"
 
 /*
@@ -12,5 +13,12 @@
 int ndshm__create_array(ndshm_store *st, const char *name, ndshm_dtype dtype,
                         int ndim, const int64_t *shape, ndshm_init_fn init,
                         void *ctx);
+
+/*
+ * 0 when every element of window w (of dtype) lies inside the data of file
+ * f; NDSHM_ECORRUPT naming name otherwise.  Empty windows reach nothing.
+ */
+int ndshm__check_window(const struct ndshm_window *w, ndshm_dtype dtype,
+                        const struct ndshm_file *f, const char *name);
 
 #endif

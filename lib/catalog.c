@@ -14,8 +14,11 @@
 #include "dtype.h"
 #include "error.h"
 
-#define MAP_SIZE    ((size_t)1 << 30) /* address space only; the file grows */
 #define MAX_READERS 1024
+
+/* Address space only: the file grows as records are written. */
+size_t ndshm__catalog_map_size = (size_t)1 << 30;
+void (*ndshm__crash_hook)(const char *point);
 
 /* ---- little-endian field access ----------------------------------------- */
 
@@ -239,7 +242,7 @@ int ndshm__catalog_open(struct ndshm_catalog *c, const char *path)
         return ndshm__err_mdb(rc, "cannot create LMDB environment");
     if ((rc = mdb_env_set_maxdbs(c->env, 4)) != 0 ||
         (rc = mdb_env_set_maxreaders(c->env, MAX_READERS)) != 0 ||
-        (rc = mdb_env_set_mapsize(c->env, MAP_SIZE)) != 0) {
+        (rc = mdb_env_set_mapsize(c->env, ndshm__catalog_map_size)) != 0) {
         mdb_env_close(c->env);
         c->env = NULL;
         return ndshm__err_mdb(rc, "cannot configure LMDB environment");
@@ -260,48 +263,113 @@ int ndshm__catalog_open(struct ndshm_catalog *c, const char *path)
     if (rc != 0) {
         mdb_env_close(c->env);
         c->env = NULL;
+        return rc;
     }
-    return rc;
+    pthread_rwlock_init(&c->resize, NULL);
+    return 0;
 }
 
 void ndshm__catalog_close(struct ndshm_catalog *c)
 {
-    if (c->env)
+    if (c->env) {
         mdb_env_close(c->env);
+        pthread_rwlock_destroy(&c->resize);
+    }
     c->env = NULL;
+}
+
+/* Adopt (size 0) or set a new map size, with no transaction active here. */
+static int set_map_size(struct ndshm_catalog *c, size_t size)
+{
+    pthread_rwlock_wrlock(&c->resize);
+    int rc = mdb_env_set_mapsize(c->env, size);
+    pthread_rwlock_unlock(&c->resize);
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot resize the catalog map");
+    return 0;
+}
+
+/*
+ * Begin a transaction holding the resize lock shared.  Another process may
+ * have grown the map past ours (MDB_MAP_RESIZED): adopt its size and try
+ * again.  A reader table full of dead processes' slots is cleared.
+ */
+static int txn_begin(struct ndshm_catalog *c, unsigned flags, MDB_txn **txn)
+{
+    for (int tries = 0;; tries++) {
+        pthread_rwlock_rdlock(&c->resize);
+        int rc = mdb_txn_begin(c->env, NULL, flags, txn);
+        if (rc == 0)
+            return 0;
+        pthread_rwlock_unlock(&c->resize);
+        if (rc == MDB_MAP_RESIZED && tries < 8) {
+            if ((rc = set_map_size(c, 0)) != 0)
+                return rc;
+            continue;
+        }
+        if (rc == MDB_READERS_FULL && tries < 8) {
+            int dead = 0;
+            if (mdb_reader_check(c->env, &dead) == 0 && dead > 0)
+                continue;
+        }
+        return ndshm__err_mdb(rc, "cannot begin a catalog transaction");
+    }
 }
 
 int ndshm__catalog_read_begin(struct ndshm_catalog *c, MDB_txn **txn)
 {
-    int rc = mdb_txn_begin(c->env, NULL, MDB_RDONLY, txn);
+    return txn_begin(c, MDB_RDONLY, txn);
+}
+
+void ndshm__catalog_read_end(struct ndshm_catalog *c, MDB_txn *txn)
+{
+    mdb_txn_abort(txn);
+    pthread_rwlock_unlock(&c->resize);
+}
+
+/* Double the map, so that a full catalog grows instead of failing. */
+static int grow(struct ndshm_catalog *c)
+{
+    MDB_envinfo info;
+    int rc = mdb_env_info(c->env, &info);
     if (rc != 0)
-        return ndshm__err_mdb(rc, "cannot begin catalog read");
-    return 0;
+        return ndshm__err_mdb(rc, "cannot read the catalog map size");
+    if (info.me_mapsize > SIZE_MAX / 2)
+        return ndshm__err(NDSHM_ENOSPC, "the catalog is full");
+    return set_map_size(c, info.me_mapsize * 2);
 }
 
 int ndshm__catalog_write(struct ndshm_catalog *c, ndshm_txn_fn fn,
                          void (*undo)(void *ctx), void *ctx)
 {
-    MDB_txn *txn;
-    int rc = mdb_txn_begin(c->env, NULL, 0, &txn);
-    if (rc != 0)
-        return ndshm__err_mdb(rc, "cannot begin catalog write");
-    rc = fn(c, txn, ctx);
-    if (rc != 0) {
-        mdb_txn_abort(txn);
+    for (;;) {
+        MDB_txn *txn;
+        int rc = txn_begin(c, 0, &txn);
+        if (rc != 0)
+            return rc;
+        c->map_full = false;
+        rc = fn(c, txn, ctx);
+        if (rc != 0) {
+            mdb_txn_abort(txn);
+        } else {
+            NDSHM_CRASH_POINT("write:commit");
+            rc = mdb_txn_commit(txn);
+            if (rc == MDB_MAP_FULL)
+                c->map_full = true;
+            if (rc != 0)
+                rc = ndshm__err_mdb(rc, "cannot commit catalog write");
+        }
+        bool full = c->map_full;
+        pthread_rwlock_unlock(&c->resize);
+        if (rc == 0)
+            return 0;
         if (undo)
             undo(ctx);
-        return rc;
+        if (!full)
+            return rc;
+        if ((rc = grow(c)) != 0)
+            return rc;
     }
-    rc = mdb_txn_commit(txn);
-    if (rc != 0) {
-        if (undo)
-            undo(ctx);
-        if (rc == MDB_MAP_FULL)
-            return ndshm__err(NDSHM_ENOSPC, "the catalog is full");
-        return ndshm__err_mdb(rc, "cannot commit catalog write");
-    }
-    return 0;
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -321,14 +389,23 @@ int ndshm__catalog_get(struct ndshm_catalog *c, MDB_txn *txn, const char *name,
     return 0;
 }
 
-static int put_checked(MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v,
-                       unsigned flags)
+/* A put or delete failed; a full map is noted for ndshm__catalog_write,
+ * which grows it and tries again. */
+static int write_failed(struct ndshm_catalog *c, int rc)
+{
+    if (rc == MDB_MAP_FULL) {
+        c->map_full = true;
+        return ndshm__err(NDSHM_ENOSPC, "the catalog is full");
+    }
+    return ndshm__err_mdb(rc, "cannot write catalog");
+}
+
+static int put_checked(struct ndshm_catalog *c, MDB_txn *txn, MDB_dbi dbi,
+                       MDB_val *k, MDB_val *v, unsigned flags)
 {
     int rc = mdb_put(txn, dbi, k, v, flags);
-    if (rc == MDB_MAP_FULL)
-        return ndshm__err(NDSHM_ENOSPC, "the catalog is full");
     if (rc != 0 && rc != MDB_KEYEXIST)
-        return ndshm__err_mdb(rc, "cannot write catalog");
+        return write_failed(c, rc);
     return rc;
 }
 
@@ -338,7 +415,7 @@ int ndshm__catalog_put(struct ndshm_catalog *c, MDB_txn *txn, const char *name,
     unsigned char buf[RECORD_HEAD + 16 * NDSHM_MAXDIMS];
     MDB_val k = key_of(name);
     MDB_val v = {ndshm__record_encode(rec, buf, sizeof buf), buf};
-    int rc = put_checked(txn, c->names, &k, &v, MDB_NOOVERWRITE);
+    int rc = put_checked(c, txn, c->names, &k, &v, MDB_NOOVERWRITE);
     if (rc == MDB_KEYEXIST)
         return ndshm__err(NDSHM_EEXIST, "'%s' already exists", name);
     return rc;
@@ -351,28 +428,23 @@ int ndshm__catalog_del(struct ndshm_catalog *c, MDB_txn *txn, const char *name)
     if (rc == MDB_NOTFOUND)
         return ndshm__err(NDSHM_ENOTFOUND, "no such array '%s'", name);
     if (rc != 0)
-        return ndshm__err_mdb(rc, "cannot write catalog");
+        return write_failed(c, rc);
     return 0;
 }
 
-int ndshm__catalog_walk(struct ndshm_catalog *c, MDB_txn *txn,
-                        int (*fn)(const char *name, void *ctx), void *ctx)
+/* Call each(key, value, ctx) for every entry of dbi in key order. */
+static int walk_db(MDB_txn *txn, MDB_dbi dbi,
+                   int (*each)(const MDB_val *k, const MDB_val *v, void *ctx),
+                   void *ctx)
 {
     MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, c->names, &cur);
+    int rc = mdb_cursor_open(txn, dbi, &cur);
     if (rc != 0)
         return ndshm__err_mdb(rc, "cannot read catalog");
     MDB_val k, v;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        char name[NDSHM_NAME_MAX + 1];
-        if (k.mv_size > NDSHM_NAME_MAX) {
-            mdb_cursor_close(cur);
-            return corrupt("name too long");
-        }
-        memcpy(name, k.mv_data, k.mv_size);
-        name[k.mv_size] = '\0';
-        int r = fn(name, ctx);
+        int r = each(&k, &v, ctx);
         if (r != 0) {
             mdb_cursor_close(cur);
             return r;
@@ -382,6 +454,55 @@ int ndshm__catalog_walk(struct ndshm_catalog *c, MDB_txn *txn,
     if (rc != MDB_NOTFOUND)
         return ndshm__err_mdb(rc, "cannot read catalog");
     return 0;
+}
+
+/* A names key as a C string; ECORRUPT when it cannot be a name. */
+static int name_of(const MDB_val *k, char name[NDSHM_NAME_MAX + 1])
+{
+    if (k->mv_size == 0 || k->mv_size > NDSHM_NAME_MAX ||
+        memchr(k->mv_data, '\0', k->mv_size) != NULL)
+        return corrupt("bad name key");
+    memcpy(name, k->mv_data, k->mv_size);
+    name[k->mv_size] = '\0';
+    return 0;
+}
+
+struct walk_names {
+    int (*fn)(const char *name, void *ctx);
+    int (*rec_fn)(const char *name, const struct ndshm_record *rec, int rc,
+                  void *ctx);
+    void *ctx;
+};
+
+static int each_name(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+    struct walk_names *w = ctx;
+    char name[NDSHM_NAME_MAX + 1];
+    int rc = name_of(k, name);
+    if (rc != 0)
+        return rc;
+    if (w->fn)
+        return w->fn(name, w->ctx);
+    struct ndshm_record rec;
+    rc = ndshm__record_decode(v->mv_data, v->mv_size, &rec);
+    return w->rec_fn(name, &rec, rc, w->ctx);
+}
+
+int ndshm__catalog_walk(struct ndshm_catalog *c, MDB_txn *txn,
+                        int (*fn)(const char *name, void *ctx), void *ctx)
+{
+    struct walk_names w = {fn, NULL, ctx};
+    return walk_db(txn, c->names, each_name, &w);
+}
+
+int ndshm__catalog_walk_records(struct ndshm_catalog *c, MDB_txn *txn,
+                                int (*fn)(const char *name,
+                                          const struct ndshm_record *rec,
+                                          int rc, void *ctx),
+                                void *ctx)
+{
+    struct walk_names w = {NULL, fn, ctx};
+    return walk_db(txn, c->names, each_name, &w);
 }
 
 /* ---- files -------------------------------------------------------------- */
@@ -418,7 +539,7 @@ int ndshm__catalog_put_file(struct ndshm_catalog *c, MDB_txn *txn,
         buf[FILE_HEAD + 8 * NDSHM_MAXDIMS + 2 + NDSHM_NAME_MAX];
     MDB_val k = id_key(f->id, kb);
     MDB_val v = {ndshm__file_encode(f, buf, sizeof buf), buf};
-    return put_checked(txn, c->files, &k, &v, 0);
+    return put_checked(c, txn, c->files, &k, &v, 0);
 }
 
 int ndshm__catalog_del_file(struct ndshm_catalog *c, MDB_txn *txn, uint64_t id)
@@ -427,11 +548,38 @@ int ndshm__catalog_del_file(struct ndshm_catalog *c, MDB_txn *txn, uint64_t id)
     MDB_val k = id_key(id, kb);
     int rc = mdb_del(txn, c->files, &k, NULL);
     if (rc != 0)
-        return ndshm__err_mdb(rc, "cannot write catalog");
+        return write_failed(c, rc);
     return 0;
 }
 
-int ndshm__catalog_take_id(struct ndshm_catalog *c, MDB_txn *txn, uint64_t *id)
+struct walk_files {
+    int (*fn)(const struct ndshm_file *f, int rc, void *ctx);
+    void *ctx;
+};
+
+static int each_file(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+    struct walk_files *w = ctx;
+    struct ndshm_file f;
+    f.id = 0;
+    if (k->mv_size != 8)
+        return w->fn(&f, corrupt("bad file key"), w->ctx);
+    for (int i = 0; i < 8; i++)
+        f.id = f.id << 8 | ((const unsigned char *)k->mv_data)[i];
+    int rc = ndshm__file_decode(v->mv_data, v->mv_size, &f);
+    return w->fn(&f, rc, w->ctx);
+}
+
+int ndshm__catalog_walk_files(struct ndshm_catalog *c, MDB_txn *txn,
+                              int (*fn)(const struct ndshm_file *f, int rc,
+                                        void *ctx),
+                              void *ctx)
+{
+    struct walk_files w = {fn, ctx};
+    return walk_db(txn, c->files, each_file, &w);
+}
+
+int ndshm__catalog_next_id(struct ndshm_catalog *c, MDB_txn *txn, uint64_t *id)
 {
     MDB_val k = key_of(NEXT_ID_KEY), v;
     int rc = mdb_get(txn, c->meta, &k, &v);
@@ -440,8 +588,22 @@ int ndshm__catalog_take_id(struct ndshm_catalog *c, MDB_txn *txn, uint64_t *id)
     if (v.mv_size != 8)
         return corrupt("bad next_id");
     *id = get_u64(v.mv_data);
+    return 0;
+}
+
+int ndshm__catalog_set_next_id(struct ndshm_catalog *c, MDB_txn *txn,
+                               uint64_t id)
+{
     unsigned char next[8];
-    put_u64(next, *id + 1);
-    MDB_val nv = {sizeof next, next};
-    return put_checked(txn, c->meta, &k, &nv, 0);
+    put_u64(next, id);
+    MDB_val k = key_of(NEXT_ID_KEY), v = {sizeof next, next};
+    return put_checked(c, txn, c->meta, &k, &v, 0);
+}
+
+int ndshm__catalog_take_id(struct ndshm_catalog *c, MDB_txn *txn, uint64_t *id)
+{
+    int rc = ndshm__catalog_next_id(c, txn, id);
+    if (rc != 0)
+        return rc;
+    return ndshm__catalog_set_next_id(c, txn, *id + 1);
 }

@@ -6,6 +6,7 @@
 #define NDSHM_CATALOG_H
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,17 +40,40 @@ struct ndshm_file {
 struct ndshm_catalog {
     MDB_env *env;
     MDB_dbi meta, names, files;
+    /* Held shared by every transaction of this process and exclusively
+     * to change the map size, which LMDB allows only with none active. */
+    pthread_rwlock_t resize;
+    bool map_full; /* a put of the current write ran out of map */
 };
+
+/* The map size a catalog starts with; tests lower it to make it grow. */
+extern size_t ndshm__catalog_map_size;
+
+/*
+ * Test hook: when set, called at the named points of every change of the
+ * catalog and its files ("create:linked" after a new file is linked and
+ * before its name commits, ...), so that a test can kill the process
+ * there.  NULL in normal use.
+ */
+extern void (*ndshm__crash_hook)(const char *point);
+#define NDSHM_CRASH_POINT(name)                                               \
+    do {                                                                      \
+        if (ndshm__crash_hook)                                                \
+            ndshm__crash_hook(name);                                          \
+    } while (0)
 
 /* Open (creating if needed) the catalog at path; checks the format. */
 int ndshm__catalog_open(struct ndshm_catalog *c, const char *path);
 void ndshm__catalog_close(struct ndshm_catalog *c);
 
+/* A read transaction; end it with ndshm__catalog_read_end. */
 int ndshm__catalog_read_begin(struct ndshm_catalog *c, MDB_txn **txn);
+void ndshm__catalog_read_end(struct ndshm_catalog *c, MDB_txn *txn);
 
 /*
  * Run fn in one write transaction and commit.  When fn or the commit
- * fails, undo(ctx) (if not NULL) reverts fn's effects outside LMDB.
+ * fails, undo(ctx) (if not NULL) reverts fn's effects outside LMDB.  When
+ * the catalog's map is full, the map grows and fn runs again (after undo).
  */
 typedef int (*ndshm_txn_fn)(struct ndshm_catalog *c, MDB_txn *txn, void *ctx);
 int ndshm__catalog_write(struct ndshm_catalog *c, ndshm_txn_fn fn,
@@ -74,6 +98,28 @@ int ndshm__catalog_take_id(struct ndshm_catalog *c, MDB_txn *txn,
 /* Call fn for every name in order. */
 int ndshm__catalog_walk(struct ndshm_catalog *c, MDB_txn *txn,
                         int (*fn)(const char *name, void *ctx), void *ctx);
+
+/*
+ * For fsck: call fn for every name with its record, or with the error
+ * decoding it gave (rc, record zeroed), in name order.
+ */
+int ndshm__catalog_walk_records(struct ndshm_catalog *c, MDB_txn *txn,
+                                int (*fn)(const char *name,
+                                          const struct ndshm_record *rec,
+                                          int rc, void *ctx),
+                                void *ctx);
+
+/* For fsck: call fn for every file record (or its decoding error). */
+int ndshm__catalog_walk_files(struct ndshm_catalog *c, MDB_txn *txn,
+                              int (*fn)(const struct ndshm_file *f, int rc,
+                                        void *ctx),
+                              void *ctx);
+
+/* The next file id, and setting it (fsck). */
+int ndshm__catalog_next_id(struct ndshm_catalog *c, MDB_txn *txn,
+                           uint64_t *id);
+int ndshm__catalog_set_next_id(struct ndshm_catalog *c, MDB_txn *txn,
+                               uint64_t id);
 
 /* Encoding, exposed for the tests. Sizes in bytes; 0 on error. */
 size_t ndshm__record_encode(const struct ndshm_record *r, unsigned char *buf,

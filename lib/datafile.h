@@ -22,6 +22,7 @@
 #define NDSHM_CTL_ID_OFF      8  /* u64 the file's id */
 #define NDSHM_CTL_NBYTES_OFF  16 /* u64 bytes of element data */
 #define NDSHM_CTL_VERSION_OFF 64 /* u64 change counter, own cache line */
+#define NDSHM_CTL_WAITERS_OFF 72 /* u32 processes waiting on the version */
 
 struct ndshm_layout {
     int64_t nbytes;     /* element bytes */

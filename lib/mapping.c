@@ -19,21 +19,36 @@
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ndshm_mapping *cache;
 
+/*
+ * Open data file name.  A read-only mapping still wants its control block
+ * writable (waiters count themselves there), so the file is opened for
+ * writing whenever its permissions allow; *rw says whether it was.
+ */
+static int open_data(struct ndshm_env *e, const char *name, bool writable,
+                     bool *rw)
+{
+    int fd = openat(e->data_fd, name, O_RDWR | O_CLOEXEC);
+    *rw = fd >= 0;
+    if (fd < 0 && !writable &&
+        (errno == EACCES || errno == EROFS || errno == EPERM))
+        fd = openat(e->data_fd, name, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    if (errno == ENOENT)
+        return ndshm__err(NDSHM_ENOTFOUND, "data file %s/data/%s is gone",
+                          e->path, name);
+    return ndshm__err_sys(errno, "cannot open %s/data/%s", e->path, name);
+}
+
 static int map_file(struct ndshm_env *e, uint64_t id, bool writable,
                     const struct ndshm_layout *lay, struct ndshm_mapping *m)
 {
     char name[NDSHM_FILE_NAME_MAX];
     ndshm__file_name(id, name);
-    int fd =
-        openat(e->data_fd, name, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return ndshm__err(NDSHM_ENOTFOUND,
-                              "data file %s/data/%s is "
-                              "gone",
-                              e->path, name);
-        return ndshm__err_sys(errno, "cannot open %s/data/%s", e->path, name);
-    }
+    bool rw;
+    int fd = open_data(e, name, writable, &rw);
+    if (fd < 0)
+        return fd;
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
         int err = errno;
@@ -43,29 +58,38 @@ static int map_file(struct ndshm_env *e, uint64_t id, bool writable,
     if (sb.st_size != lay->total) {
         close(fd);
         return ndshm__err(NDSHM_ECORRUPT,
-                          "data file %s/data/%s is %lld "
-                          "bytes; the catalog says %lld",
+                          "data file %s/data/%s is %lld bytes; the catalog "
+                          "says %lld",
                           e->path, name, (long long)sb.st_size,
                           (long long)lay->total);
     }
-    int prot = PROT_READ | (writable ? PROT_WRITE : 0);
-    void *base = mmap(NULL, (size_t)lay->total, prot, MAP_SHARED, fd, 0);
+    int prot = PROT_READ | (rw ? PROT_WRITE : 0);
+    unsigned char *base =
+        mmap(NULL, (size_t)lay->total, prot, MAP_SHARED, fd, 0);
     int err = errno;
     close(fd); /* the mapping keeps the file */
     if (base == MAP_FAILED)
         return ndshm__err_sys(err, "cannot map %s/data/%s", e->path, name);
-    const unsigned char *ctl = (unsigned char *)base + lay->ctl_offset;
+    /* A read-only handle's header and elements are read-only; the control
+     * block after them (page aligned) stays writable when it can be. */
+    if (rw && !writable &&
+        mprotect(base, (size_t)lay->ctl_offset, PROT_READ) != 0) {
+        err = errno;
+        munmap(base, (size_t)lay->total);
+        return ndshm__err_sys(err, "cannot protect %s/data/%s", e->path, name);
+    }
+    const unsigned char *ctl = base + lay->ctl_offset;
     uint64_t file_id;
     memcpy(&file_id, ctl + NDSHM_CTL_ID_OFF, 8);
     if (memcmp(ctl + NDSHM_CTL_MAGIC_OFF, NDSHM_CTL_MAGIC, 8) != 0 ||
         file_id != id) {
         munmap(base, (size_t)lay->total);
         return ndshm__err(NDSHM_ECORRUPT,
-                          "data file %s/data/%s has a bad "
-                          "control block",
+                          "data file %s/data/%s has a bad control block",
                           e->path, name);
     }
     m->base = base;
+    m->ctl_writable = rw;
     return 0;
 }
 
@@ -147,4 +171,12 @@ uint64_t *ndshm__mapping_version(const struct ndshm_mapping *m)
 {
     return (uint64_t *)(void *)(m->base + m->layout.ctl_offset +
                                 NDSHM_CTL_VERSION_OFF);
+}
+
+uint32_t *ndshm__mapping_waiters(const struct ndshm_mapping *m)
+{
+    return m->ctl_writable
+               ? (uint32_t *)(void *)(m->base + m->layout.ctl_offset +
+                                      NDSHM_CTL_WAITERS_OFF)
+               : NULL;
 }

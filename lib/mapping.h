@@ -16,7 +16,8 @@ struct ndshm_mapping {
     dev_t dev; /* of the store directory */
     ino_t ino;
     uint64_t id;
-    bool writable;
+    bool writable;       /* the elements may be written */
+    bool ctl_writable;   /* the control block may be (waiters count) */
     unsigned char *base; /* the whole file */
     struct ndshm_layout layout;
     int refs;
@@ -36,5 +37,11 @@ void ndshm__mapping_put(struct ndshm_mapping *m);
 
 /* The shared change counter in the control block. */
 uint64_t *ndshm__mapping_version(const struct ndshm_mapping *m);
+
+/*
+ * The count of processes waiting on the version, or NULL when this
+ * mapping cannot write its control block (a file we may only read).
+ */
+uint32_t *ndshm__mapping_waiters(const struct ndshm_mapping *m);
 
 #endif

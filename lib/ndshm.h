@@ -19,7 +19,20 @@
  *    negative, as NumPy's may).
  *  - Handles may be used from several threads, but not concurrently on the
  *    same array handle for writes without the caller's own ordering.
- *  - Handles must not be carried across fork(); open them again in the child.
+ *  - Handles do not cross fork(): in the child, a handle opened before the
+ *    fork keeps its data pointer (the memory is shared) and can be closed,
+ *    but every other call returns NDSHM_EFORKED; open again in the child.
+ *
+ * What is guaranteed (docs/ndshm.1, CONCURRENCY, says the same):
+ *  - Creating, viewing, copying and removing names are atomic, and
+ *    durable once they return: a process killed at any instant leaves
+ *    either nothing or the whole change, and at worst a file that no name
+ *    refers to, which ndshm_fsck finds and removes.
+ *  - Element writes are plain stores into shared memory, not atomic as a
+ *    whole: a reader during a concurrent write may see some elements old
+ *    and some new.  Use ndshm_array_lock where that matters.
+ *  - Space is reserved when an array is created: a full file system fails
+ *    the create with NDSHM_ENOSPC, never a later write with SIGBUS.
  */
 #ifndef NDSHM_H
 #define NDSHM_H
@@ -59,7 +72,9 @@ extern "C" {
     XX(ECORRUPT, -8, "store is corrupt")                                      \
     XX(EVERSION, -9, "unsupported store format")                              \
     XX(ENOMEM, -10, "out of memory")                                          \
-    XX(ESYS, -11, "system call failed")
+    XX(ESYS, -11, "system call failed")                                       \
+    XX(ETIMEDOUT, -12, "timed out")                                           \
+    XX(EFORKED, -13, "handle used in a child process after fork")
 
 typedef enum ndshm_error {
     NDSHM_OK = 0,
@@ -244,10 +259,11 @@ NDSHM_API int ndshm_copy(ndshm_store *st, const char *name, const char *expr,
 NDSHM_API int ndshm_remove(ndshm_store *st, const char *name);
 
 /*
- * Call fn(name, ctx) for every array and view in name order, over one
- * consistent snapshot of the catalog.  fn may call back into the library.
- * A nonzero return from fn stops the walk and is returned.
- * Errors: NDSHM_ECORRUPT, NDSHM_ESYS, or fn's value.
+ * Call fn(name, ctx) for every array and view in name order, as they were
+ * in one consistent snapshot of the catalog (taken before the first call,
+ * so fn may change the store).  A nonzero return from fn stops the walk
+ * and is returned.
+ * Errors: NDSHM_ECORRUPT, NDSHM_ENOMEM, NDSHM_ESYS, or fn's value.
  */
 typedef int (*ndshm_list_fn)(const char *name, void *ctx);
 NDSHM_API int ndshm_list(ndshm_store *st, ndshm_list_fn fn, void *ctx);
@@ -341,13 +357,111 @@ NDSHM_API int ndshm_array_write(ndshm_array *a, const void *src,
  */
 NDSHM_API int ndshm_array_fill(ndshm_array *a, const void *value);
 
-/*
- * The array's change counter, kept in its data file and shared by every
- * process.  Writes through ndshm_array_write/fill bump it; a program that
- * writes through the data pointer calls ndshm_array_notify when done.
- */
+/* ------------------------------------------------------------------------
+ * Change notification
+ *
+ * Every array has a change counter, its version, in its data file's
+ * control block: one counter per data file, shared by every process and
+ * by every view of the array.  ndshm_array_write and ndshm_array_fill
+ * increment it after their writes; a program that writes through the data
+ * pointer calls ndshm_array_notify when done.  Waiters sleep on it (a
+ * futex on the shared mapping) and wake when it moves.
+ * ---------------------------------------------------------------------- */
+
+/* The array's version now. */
 NDSHM_API uint64_t ndshm_array_version(const ndshm_array *a);
+
+/*
+ * Increment the version and wake every process waiting on it.  A no-op for
+ * a read-only handle, which cannot have changed anything.
+ */
 NDSHM_API void ndshm_array_notify(ndshm_array *a);
+
+/*
+ * Wait until the version differs from seen (a value the caller read
+ * earlier, from ndshm_array_version or a previous wait), and store the new
+ * version in *version (if not NULL).  A change made before the call is not
+ * missed: if the version already differs, the call returns at once.
+ * timeout is in seconds; negative waits for ever.
+ * Errors: NDSHM_ETIMEDOUT (*version holds the unchanged version),
+ * NDSHM_EFORKED.
+ */
+NDSHM_API int ndshm_array_wait(ndshm_array *a, uint64_t seen, double timeout,
+                               uint64_t *version);
+
+/* ------------------------------------------------------------------------
+ * Locks
+ *
+ * Advisory shared/exclusive locks over the byte range of the data file
+ * that a window spans, from its first to its last element: two windows
+ * whose ranges do not overlap (different rows, say) never wait on each
+ * other; interleaved windows (a[::2] and a[1::2]) share a range and do.
+ * They are Linux open file description (OFD) locks: each handle holds its
+ * own, so two handles conflict even in one process, and the kernel
+ * releases a lock when its holder dies.  Locks bind only those who take
+ * them: writes through the library or the data pointer are not blocked.
+ * ---------------------------------------------------------------------- */
+#define NDSHM_LOCK_SHARED    1
+#define NDSHM_LOCK_EXCLUSIVE 2
+
+/*
+ * Take a lock of mode (NDSHM_LOCK_SHARED or NDSHM_LOCK_EXCLUSIVE) on a's
+ * range, waiting up to timeout seconds (0: try once; negative: for ever).
+ * Taking a lock when a holds one converts it (a shared lock becomes
+ * exclusive, or the reverse).  An empty window locks nothing.
+ * Errors: NDSHM_ETIMEDOUT, NDSHM_EREADONLY (an exclusive lock on a
+ * read-only handle), NDSHM_EINVAL, NDSHM_EFORKED, NDSHM_ESYS.
+ */
+NDSHM_API int ndshm_array_lock(ndshm_array *a, int mode, double timeout);
+
+/* Release a's lock; a no-op when it holds none.  Errors: NDSHM_ESYS. */
+NDSHM_API int ndshm_array_unlock(ndshm_array *a);
+
+/* ------------------------------------------------------------------------
+ * Names that change under open handles
+ *
+ * A handle keeps its mapping whatever happens to names: after its name is
+ * removed, or removed and created again as another array, it still reads
+ * and writes the data it opened (which lives until the last handle and the
+ * last view let go).  It can ask whether its name still means that data.
+ * ---------------------------------------------------------------------- */
+
+/*
+ * 0 when the name a was opened from still refers to the same data file
+ * and window, 1 when it does not (removed, or created again: a new array
+ * has a new id), or a negative error (NDSHM_EFORKED, NDSHM_ESYS).
+ */
+NDSHM_API int ndshm_array_stale(const ndshm_array *a);
+
+/* ------------------------------------------------------------------------
+ * Checking a store
+ * ---------------------------------------------------------------------- */
+
+/* ndshm_fsck flag: repair what can be repaired. */
+#define NDSHM_FSCK_REPAIR 0x1u
+
+/*
+ * Called once per problem found, with a one-line description and whether
+ * it was repaired.
+ */
+typedef void (*ndshm_fsck_fn)(const char *problem, int repaired, void *ctx);
+
+/*
+ * Check that the catalog and the data files agree: every name's record is
+ * readable and lies inside its data file, every data file is complete,
+ * reference counts are right, and no data file is left that no record
+ * names (what a crash between creating a file and committing its name, or
+ * between removing a name and deleting its file, leaves behind).  With
+ * NDSHM_FSCK_REPAIR, leftover files are deleted, counts are corrected, and
+ * names whose data file is gone are removed.  The check holds the catalog
+ * writer lock, so it sees no half-made array; other processes keep reading
+ * meanwhile.  fn (may be NULL) hears of each problem.
+ * Returns 0 when the store is consistent at the end (nothing found, or
+ * all repaired), NDSHM_ECORRUPT when problems remain.
+ * Errors: NDSHM_EFORKED, NDSHM_ESYS.
+ */
+NDSHM_API int ndshm_fsck(ndshm_store *st, unsigned flags, ndshm_fsck_fn fn,
+                         void *ctx);
 
 /*
  * Write the window as a new standalone .npy file (format 1.0, C order,

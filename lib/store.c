@@ -82,9 +82,23 @@ static int ensure_dir(const char *path, mode_t mode)
     return 0;
 }
 
+int ndshm__env_check(const struct ndshm_env *e)
+{
+    pid_t me = getpid();
+    if (e->pid == me)
+        return 0;
+    return ndshm__err(NDSHM_EFORKED,
+                      "store %s was opened by process %ld before it forked "
+                      "process %ld: open it again in this process",
+                      e->path, (long)e->pid, (long)me);
+}
+
 static void env_free(struct ndshm_env *e)
 {
-    ndshm__catalog_close(&e->cat);
+    /* In a fork child the LMDB environment is the parent's: closing it
+     * would clear the parent's reader slots, so it is left alone. */
+    if (e->pid == getpid())
+        ndshm__catalog_close(&e->cat);
     if (e->data_fd >= 0)
         close(e->data_fd);
     free(e->path);

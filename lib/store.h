@@ -29,6 +29,13 @@ struct ndshm_store {
 void ndshm__env_ref(struct ndshm_env *e);
 void ndshm__env_unref(struct ndshm_env *e);
 
+/*
+ * 0 in the process that opened e; NDSHM_EFORKED (with a message saying
+ * what to do) in a child that inherited it through fork(), where LMDB's
+ * environment must not be used.
+ */
+int ndshm__env_check(const struct ndshm_env *e);
+
 /* The data file's name inside data/ ("000000000000002a.npy"). */
 #define NDSHM_FILE_NAME_MAX 24
 void ndshm__file_name(uint64_t id, char buf[NDSHM_FILE_NAME_MAX]);

@@ -67,6 +67,22 @@ int cli_convert_value(struct cli *cli, struct literal *lit, ndshm_dtype dtype,
     return EXIT_OK;
 }
 
+int cli_timeout(struct cli *cli, const char *text, double *seconds)
+{
+    *seconds = -1;
+    if (text == NULL)
+        return 0;
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !(v >= 0) || v > 1e9) {
+        cli_usage_error(cli, "invalid timeout '%s': give seconds, e.g. 2.5",
+                        text);
+        return -1;
+    }
+    *seconds = v;
+    return 0;
+}
+
 void cli_json_string(FILE *out, const char *s)
 {
     fputc('"', out);

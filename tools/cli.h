@@ -69,6 +69,13 @@ int cli_convert_value(struct cli *cli, struct literal *lit, ndshm_dtype dtype,
 /* Write s as a JSON string. */
 void cli_json_string(FILE *out, const char *s);
 
+/*
+ * Parse --timeout SEC (a number of seconds, 0 or more) into *seconds; no
+ * option (text NULL) means for ever (-1).  Prints a usage error and
+ * returns -1 when text is not a number of seconds.
+ */
+int cli_timeout(struct cli *cli, const char *text, double *seconds);
+
 /* Open the store (once); prints the error and returns NULL on failure. */
 ndshm_store *cli_store(struct cli *cli);
 
@@ -84,6 +91,8 @@ int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_info(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_rm(struct cli *cli, int argc, char **argv);
+int cmd_fsck(struct cli *cli, int argc, char **argv);
+int cmd_wait(struct cli *cli, int argc, char **argv);
 
 /* Print a subcommand's usage: to stdout for --help, else to stderr. */
 void cli_print_usage(const char *command, bool to_stdout);

@@ -30,6 +30,7 @@ static void print_info_text(ndshm_array *a, const char *name)
     printf("offset:   %" PRId64 "\n", ndshm_array_offset(a));
     printf("path:     %s\n", ndshm_array_path(a));
     printf("readonly: %s\n", ndshm_array_readonly(a) ? "yes" : "no");
+    printf("id:       %" PRIu64 "\n", ndshm_array_id(a));
     printf("version:  %" PRIu64 "\n", ndshm_array_version(a));
 }
 
@@ -208,4 +209,35 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
     }
     free(pos);
     return status;
+}
+
+static void print_problem(const char *problem, int repaired, void *ctx)
+{
+    int *counts = ctx;
+    counts[0]++;
+    counts[1] += repaired != 0;
+    printf("%s\n", problem);
+}
+
+int cmd_fsck(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_opt opts[] = {{"repair", 'r', false},
+                                          {NULL, 0, false}};
+    const char *v[1];
+    if (cli_parse(cli, argc, argv, opts, v, NULL, 0, 0, "") < 0)
+        return EXIT_USAGE;
+    ndshm_store *st = cli_store(cli);
+    if (st == NULL)
+        return EXIT_ERROR;
+    int counts[2] = {0, 0}; /* problems found, repaired */
+    int rc =
+        ndshm_fsck(st, v[0] ? NDSHM_FSCK_REPAIR : 0, print_problem, counts);
+    if (rc != 0 && rc != NDSHM_ECORRUPT)
+        return cli_lib_error(cli, "cannot check %s", ndshm_store_path(st));
+    if (counts[0] == 0)
+        printf("%s: no problems found\n", ndshm_store_path(st));
+    else
+        printf("%s: %d problem%s found, %d repaired\n", ndshm_store_path(st),
+               counts[0], counts[0] == 1 ? "" : "s", counts[1]);
+    return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }

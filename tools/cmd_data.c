@@ -25,11 +25,32 @@ static ndshm_array *open_expr(struct cli *cli, const char *expr,
     return a;
 }
 
+/* Write the converted value into a's window under its exclusive lock. */
+static int write_locked(struct cli *cli, ndshm_array *a,
+                        const struct literal *lit, const int64_t *strides,
+                        double timeout, const char *what)
+{
+    int rc = ndshm_array_lock(a, NDSHM_LOCK_EXCLUSIVE, timeout);
+    if (rc != 0) {
+        cli_lib_error(cli, "%s", what);
+        return rc == NDSHM_ETIMEDOUT ? EXIT_TIMEOUT : EXIT_ERROR;
+    }
+    rc = lit->ndim == 0 ? ndshm_array_fill(a, lit->data)
+                        : ndshm_array_write(a, lit->data, strides);
+    int status = rc != 0 ? cli_lib_error(cli, "%s", what) : EXIT_OK;
+    ndshm_array_unlock(a);
+    return status;
+}
+
 int cmd_set(struct cli *cli, int argc, char **argv)
 {
-    const char *pos[2];
-    if (cli_parse(cli, argc, argv, NULL, NULL, pos, 2, 2,
-                  "expected EXPR and VALUE") < 0)
+    static const struct cli_opt opts[] = {{"timeout", 't', true},
+                                          {NULL, 0, false}};
+    const char *v[1], *pos[2];
+    double timeout;
+    if (cli_parse(cli, argc, argv, opts, v, pos, 2, 2,
+                  "expected EXPR and VALUE") < 0 ||
+        cli_timeout(cli, v[0], &timeout) != 0)
         return EXIT_USAGE;
     struct literal lit;
     if (cli_value(cli, pos[1], &lit) != 0)
@@ -46,18 +67,15 @@ int cmd_set(struct cli *cli, int argc, char **argv)
     char err[900];
     /* Every value is converted and checked before the first write. */
     int status = cli_convert_value(cli, &lit, dtype, what);
-    if (status == EXIT_OK && lit.ndim == 0) {
-        if (ndshm_array_fill(a, lit.data) != 0)
-            status = cli_lib_error(cli, "%s", what);
-    } else if (status == EXIT_OK &&
-               literal_broadcast(&lit, ndshm_dtype_size(dtype),
-                                 ndshm_array_ndim(a), ndshm_array_shape(a),
-                                 strides, err, sizeof err) != 0) {
+    if (status == EXIT_OK && lit.ndim > 0 &&
+        literal_broadcast(&lit, ndshm_dtype_size(dtype), ndshm_array_ndim(a),
+                          ndshm_array_shape(a), strides, err, sizeof err) != 0)
         status = cli_error(cli, "%s: %s", what, err);
-    } else if (status == EXIT_OK &&
-               ndshm_array_write(a, lit.data, strides) != 0) {
-        status = cli_lib_error(cli, "%s", what);
-    }
+    if (status == EXIT_OK && ndshm_array_readonly(a))
+        status =
+            cli_error(cli, "%s: '%s' is read-only", what, ndshm_array_name(a));
+    if (status == EXIT_OK)
+        status = write_locked(cli, a, &lit, strides, timeout, what);
     ndshm_array_close(a);
     literal_free(&lit);
     return status;

@@ -38,9 +38,11 @@ static const struct command commands[] = {
      "NAME EXPR\n"
      "Create array NAME as an independent C-contiguous copy of EXPR.\n"},
     {"set", cmd_set, "assign values to a window",
-     "EXPR VALUE\n"
+     "EXPR VALUE [--timeout SEC]\n"
      "Assign VALUE, a scalar or nested list broadcast as NumPy broadcasts,\n"
-     "to the window EXPR.  Nothing is written unless every value fits.\n"},
+     "to the window EXPR, holding the window's exclusive lock.  Nothing is\n"
+     "written unless every value fits.\n"
+     "  -t, --timeout SEC   wait at most SEC seconds for the lock (exit 3)\n"},
     {"get", cmd_get, "print a window",
      "EXPR [--json]\n"
      "Print the window EXPR as NumPy's print() shows it.\n"
@@ -59,6 +61,21 @@ static const struct command commands[] = {
      "[-f] NAME...\n"
      "Remove each NAME.  An array's data lives on while views use it.\n"
      "  -f, --force      ignore names that do not exist\n"},
+    {"wait", cmd_wait, "wait until an array changes",
+     "EXPR [--since VERSION] [--timeout SEC]\n"
+     "Wait until the array EXPR looks into changes, and print its new\n"
+     "version.  With --since, return at once if the version already\n"
+     "differs from VERSION (from 'info' or an earlier wait), so that no\n"
+     "change is missed between two waits.  Exit status 3 on timeout.\n"
+     "  -t, --timeout SEC   give up after SEC seconds\n"},
+    {"fsck", cmd_fsck, "check that the catalog and data files agree",
+     "[--repair]\n"
+     "Check the store: every name readable and inside its data file,\n"
+     "reference counts right, no data file left that no name refers to\n"
+     "(what a crash leaves).  Prints each problem; exit status 1 if any\n"
+     "remain.\n"
+     "  -r, --repair     delete leftovers, correct counts, drop names\n"
+     "                   whose data is gone\n"},
     {"export", cmd_export, "write a window to a .npy file",
      "EXPR FILE.npy\n"
      "Write the window EXPR as a new .npy file (replacing FILE.npy).\n"},
@@ -98,7 +115,7 @@ static void main_usage(FILE *out)
         "                /dev/shm/ndshm-$UID)\n"
         "  -h, --help    show this help, or a command's with COMMAND --help\n"
         "  --version     show the version\n\n"
-        "Exit status: 0 success, 1 error, 2 usage error.\n",
+        "Exit status: 0 success, 1 error, 2 usage error, 3 timeout.\n",
         out);
 }
 

@@ -17,6 +17,7 @@ strides:  (8, 4)
 offset:   4096
 path:     STORE/data/0000000000000001.npy
 readonly: no
+id:       1
 version:  0
 $ ndshm info v
 name:     v
@@ -28,6 +29,7 @@ strides:  (8,)
 offset:   4100
 path:     STORE/data/0000000000000001.npy
 readonly: no
+id:       1
 version:  0
 $ ndshm info --json r
 {"name": "r", "kind": "view", "base": "a", "dtype": "<f4", "shape": [2, 2], "strides": [4, 8], "offset": 4096, "path": "STORE/data/0000000000000001.npy", "readonly": true, "id": 1, "version": 0}
@@ -44,6 +46,7 @@ strides:  (-4,)
 offset:   4108
 path:     STORE/data/0000000000000001.npy
 readonly: no
+id:       1
 version:  0
 # writes bump the version, seen through every name
 $ ndshm set v 0
@@ -75,6 +78,7 @@ strides:  (8,)
 offset:   4100
 path:     STORE/data/0000000000000001.npy
 readonly: no
+id:       1
 version:  2
 $ ndshm list
 NAME                 KIND  DTYPE      SHAPE            BASE

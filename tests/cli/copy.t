@@ -11,6 +11,7 @@ strides:  (2, 1)
 offset:   4096
 path:     STORE/data/0000000000000002.npy
 readonly: no
+id:       2
 version:  0
 $ ndshm get t
 [[1 4]

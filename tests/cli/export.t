@@ -24,6 +24,7 @@ strides:  (8, 4)
 offset:   4096
 path:     STORE/data/0000000000000002.npy
 readonly: no
+id:       2
 version:  0
 # a window with a negative stride, and a 0-d one
 $ ndshm export 'a[::-1, 1]' col.npy

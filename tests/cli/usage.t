@@ -13,6 +13,8 @@ Commands:
   info     describe an array or view
   list     list arrays and views
   rm       remove arrays or views
+  wait     wait until an array changes
+  fsck     check that the catalog and data files agree
   export   write a window to a .npy file
 
 EXPR is NAME followed by NumPy basic indexing and .T, e.g.
@@ -24,7 +26,7 @@ Options:
   -h, --help    show this help, or a command's with COMMAND --help
   --version     show the version
 
-Exit status: 0 success, 1 error, 2 usage error.
+Exit status: 0 success, 1 error, 2 usage error, 3 timeout.
 $ ndshm -h | head -n 1
 usage: ndshm [--store DIR] COMMAND [ARGS]
 $ ndshm create --help
@@ -48,9 +50,11 @@ $ ndshm copy --help
 usage: ndshm [--store DIR] copy NAME EXPR
 Create array NAME as an independent C-contiguous copy of EXPR.
 $ ndshm set --help
-usage: ndshm [--store DIR] set EXPR VALUE
+usage: ndshm [--store DIR] set EXPR VALUE [--timeout SEC]
 Assign VALUE, a scalar or nested list broadcast as NumPy broadcasts,
-to the window EXPR.  Nothing is written unless every value fits.
+to the window EXPR, holding the window's exclusive lock.  Nothing is
+written unless every value fits.
+  -t, --timeout SEC   wait at most SEC seconds for the lock (exit 3)
 $ ndshm get --help
 usage: ndshm [--store DIR] get EXPR [--json]
 Print the window EXPR as NumPy's print() shows it.
@@ -112,6 +116,8 @@ $ ndshm
 !   info     describe an array or view
 !   list     list arrays and views
 !   rm       remove arrays or views
+!   wait     wait until an array changes
+!   fsck     check that the catalog and data files agree
 !   export   write a window to a .npy file
 !
 ! EXPR is NAME followed by NumPy basic indexing and .T, e.g.
@@ -123,7 +129,7 @@ $ ndshm
 !   -h, --help    show this help, or a command's with COMMAND --help
 !   --version     show the version
 !
-! Exit status: 0 success, 1 error, 2 usage error.
+! Exit status: 0 success, 1 error, 2 usage error, 3 timeout.
 $ ndshm --store
 ? 2
 ! ndshm: option '--store' needs an argument (see 'ndshm --help')

@@ -44,6 +44,7 @@ strides:  (8, 32)
 offset:   4104
 path:     STORE/data/0000000000000001.npy
 readonly: no
+id:       1
 version:  0
 # writes through a view reach the array and every other view
 $ ndshm set odd -1
