@@ -318,7 +318,10 @@ static int txn_begin(struct ndshm_catalog *c, unsigned flags, MDB_txn **txn)
 
 int ndshm__catalog_read_begin(struct ndshm_catalog *c, MDB_txn **txn)
 {
-    return txn_begin(c, MDB_RDONLY, txn);
+    int rc = txn_begin(c, MDB_RDONLY, txn);
+    if (rc == 0)
+        NDSHM_CRASH_POINT("read:begun"); /* a reader slot is taken */
+    return rc;
 }
 
 void ndshm__catalog_read_end(struct ndshm_catalog *c, MDB_txn *txn)

@@ -11,6 +11,7 @@ Suite *convert_suite(void);
 Suite *datafile_suite(void);
 Suite *dtype_suite(void);
 Suite *error_suite(void);
+Suite *fsck_suite(void);
 Suite *index_suite(void);
 Suite *mapping_suite(void);
 Suite *npy_suite(void);

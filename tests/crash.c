@@ -1,0 +1,2 @@
+/* crash.c -- placeholder, being written */
+int main(void) { return 77; }

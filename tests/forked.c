@@ -1,0 +1,2 @@
+/* forked.c -- placeholder, being written */
+int main(void) { return 77; }

@@ -1,0 +1,2 @@
+/* fullspace.c -- placeholder, being written */
+int main(void) { return 77; }

@@ -1,0 +1,2 @@
+/* locks.c -- placeholder, being written */
+int main(void) { return 77; }

@@ -1,0 +1,2 @@
+/* notify.c -- placeholder, being written */
+int main(void) { return 77; }

@@ -1,0 +1,2 @@
+/* races.c -- placeholder, being written */
+int main(void) { return 77; }

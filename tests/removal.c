@@ -1,0 +1,2 @@
+/* removal.c -- placeholder, being written */
+int main(void) { return 77; }
