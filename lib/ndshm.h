@@ -19,9 +19,11 @@
  *    negative, as NumPy's may).
  *  - Handles may be used from several threads, but not concurrently on the
  *    same array handle for writes without the caller's own ordering.
- *  - Handles do not cross fork(): in the child, a handle opened before the
- *    fork keeps its data pointer (the memory is shared) and can be closed,
- *    but every other call returns NDSHM_EFORKED; open again in the child.
+ *  - Handles do not cross fork(): in the child, an array opened before the
+ *    fork still reads, writes, waits and notifies through its shared
+ *    memory and can be closed, but calls that use the catalog or locks
+ *    (every store call, ndshm_array_stale, lock, unlock) return
+ *    NDSHM_EFORKED; open the store again in the child.
  *
  * What is guaranteed (docs/ndshm.1, CONCURRENCY, says the same):
  *  - Creating, viewing, copying and removing names are atomic, and
