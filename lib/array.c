@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -40,7 +42,10 @@ struct ndshm_array {
     char *path;
     int lock_fd;   /* an open file description of our own, for OFD locks */
     int lock_mode; /* 0, NDSHM_LOCK_SHARED or NDSHM_LOCK_EXCLUSIVE */
+    struct ndshm_array *next_locker; /* in the list of lock_fd holders */
 };
+
+static void forget_lock_fd(ndshm_array *a);
 
 /* ---- creating ----------------------------------------------------------- */
 
@@ -132,10 +137,12 @@ static int publish_txn(struct ndshm_catalog *c, MDB_txn *txn, void *ctx)
     return ndshm__catalog_put(c, txn, p->name, &rec);
 }
 
+/* The write failed or will run again (a full map grew): keep the file,
+ * under a hidden name, for the retry or for ndshm__newfile_close. */
 static void publish_undo(void *ctx)
 {
     struct publish *p = ctx;
-    ndshm__newfile_unlink(p->file);
+    ndshm__newfile_park(p->file);
 }
 
 int ndshm__create_array(ndshm_store *st, const char *name, ndshm_dtype dtype,
@@ -523,7 +530,7 @@ void ndshm_array_close(ndshm_array *a)
     if (a == NULL)
         return;
     if (a->lock_fd >= 0)
-        close(a->lock_fd); /* releases its lock */
+        forget_lock_fd(a);
     ndshm__mapping_put(a->map);
     ndshm__env_unref(a->env);
     free(a->path);
@@ -764,6 +771,83 @@ static bool lock_range(const ndshm_array *a, struct flock *fl, short type)
     return hi > lo;
 }
 
+/*
+ * Handles that hold a lock descriptor.  An OFD lock lives while any
+ * descriptor of its open file description does, and fork() copies them:
+ * a child would keep its parent's locks alive after the parent died.  So
+ * a fork child closes the lock descriptors it inherited (its handles'
+ * locks are the parent's, and lock calls in the child fail with
+ * NDSHM_EFORKED anyway).
+ */
+static pthread_mutex_t lockers_lock = PTHREAD_MUTEX_INITIALIZER;
+static ndshm_array *lockers;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void atfork_prepare(void)
+{
+    pthread_mutex_lock(&lockers_lock);
+}
+
+static void atfork_parent(void)
+{
+    pthread_mutex_unlock(&lockers_lock);
+}
+
+static void atfork_child(void)
+{
+    for (ndshm_array *a = lockers; a != NULL; a = a->next_locker) {
+        close(a->lock_fd);
+        a->lock_fd = -1;
+        a->lock_mode = 0;
+    }
+    lockers = NULL;
+    pthread_mutex_unlock(&lockers_lock);
+}
+
+static void register_atfork(void)
+{
+    pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+}
+
+static void forget_lock_fd(ndshm_array *a)
+{
+    pthread_mutex_lock(&lockers_lock);
+    ndshm_array **pp = &lockers;
+    while (*pp != NULL && *pp != a)
+        pp = &(*pp)->next_locker;
+    if (*pp == a)
+        *pp = a->next_locker;
+    if (a->lock_fd >= 0)
+        close(a->lock_fd); /* releases its lock */
+    a->lock_fd = -1;
+    pthread_mutex_unlock(&lockers_lock);
+}
+
+/*
+ * A file description of the handle's own, for its OFD lock.  Opened
+ * through the mapping's descriptor (/proc/self/fd), which reaches the file
+ * even after its name is removed; by path where /proc is missing.
+ */
+static int open_lock_fd(ndshm_array *a)
+{
+    int flags = (a->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", a->map->fd);
+    pthread_once(&atfork_once, register_atfork);
+    int fd = open(proc, flags);
+    if (fd < 0 && errno == ENOENT)
+        fd = open(a->path, flags);
+    if (fd < 0)
+        return ndshm__err_sys(errno, "cannot lock '%s': cannot open %s",
+                              a->name, a->path);
+    pthread_mutex_lock(&lockers_lock);
+    a->lock_fd = fd;
+    a->next_locker = lockers;
+    lockers = a;
+    pthread_mutex_unlock(&lockers_lock);
+    return 0;
+}
+
 int ndshm_array_lock(ndshm_array *a, int mode, double timeout)
 {
     if (a == NULL ||
@@ -782,13 +866,8 @@ int ndshm_array_lock(ndshm_array *a, int mode, double timeout)
         a->lock_mode = mode; /* an empty window: nothing to lock */
         return 0;
     }
-    if (a->lock_fd < 0) {
-        a->lock_fd =
-            open(a->path, (a->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-        if (a->lock_fd < 0)
-            return ndshm__err_sys(errno, "cannot lock '%s': cannot open %s",
-                                  a->name, a->path);
-    }
+    if (a->lock_fd < 0 && (rc = open_lock_fd(a)) != 0)
+        return rc;
     if (timeout < 0) {
         while ((rc = fcntl(a->lock_fd, F_OFD_SETLKW, &fl)) != 0 &&
                errno == EINTR)

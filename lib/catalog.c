@@ -7,8 +7,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "catalog.h"
 #include "dtype.h"
@@ -185,21 +187,41 @@ static MDB_val key_of(const char *s)
     return k;
 }
 
-/* Create the databases and the meta records on first use; check them. */
-static int init_meta(struct ndshm_catalog *c, const char *path)
+#define NEEDS_INIT 1 /* open_dbs: the catalog has yet to be created */
+
+/*
+ * Open the databases and check the format.  A reader opens existing
+ * databases in a read transaction, so that opening a store does not queue
+ * behind writers; only a new catalog (NEEDS_INIT) takes a write one to
+ * create them and the meta records.  No transaction of this process is
+ * active yet, so a map another process grew (MDB_MAP_RESIZED) is adopted
+ * on the spot.
+ */
+static int open_dbs(struct ndshm_catalog *c, const char *path, bool create)
 {
     MDB_txn *txn;
-    int rc = mdb_txn_begin(c->env, NULL, 0, &txn);
+    int rc;
+    while ((rc = mdb_txn_begin(c->env, NULL, create ? 0 : MDB_RDONLY, &txn)) ==
+           MDB_MAP_RESIZED)
+        if ((rc = mdb_env_set_mapsize(c->env, 0)) != 0)
+            break;
     if (rc != 0)
         return ndshm__err_mdb(rc, "cannot begin catalog transaction");
+    unsigned flags = create ? MDB_CREATE : 0;
     const char *step = "cannot open catalog databases";
-    if ((rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &c->meta)) != 0 ||
-        (rc = mdb_dbi_open(txn, "names", MDB_CREATE, &c->names)) != 0 ||
-        (rc = mdb_dbi_open(txn, "files", MDB_CREATE, &c->files)) != 0)
-        goto fail;
-
+    if ((rc = mdb_dbi_open(txn, "meta", flags, &c->meta)) != 0 ||
+        (rc = mdb_dbi_open(txn, "names", flags, &c->names)) != 0 ||
+        (rc = mdb_dbi_open(txn, "files", flags, &c->files)) != 0) {
+        mdb_txn_abort(txn);
+        return rc == MDB_NOTFOUND && !create ? NEEDS_INIT
+                                             : ndshm__err_mdb(rc, step);
+    }
     MDB_val k = key_of(FORMAT_KEY), v;
     rc = mdb_get(txn, c->meta, &k, &v);
+    if (rc == MDB_NOTFOUND && !create) {
+        mdb_txn_abort(txn);
+        return NEEDS_INIT;
+    }
     if (rc == MDB_NOTFOUND) {
         unsigned char fmt[4], next[8];
         put_u32(fmt, NDSHM_FORMAT);
@@ -208,11 +230,13 @@ static int init_meta(struct ndshm_catalog *c, const char *path)
         MDB_val nk = key_of(NEXT_ID_KEY);
         step = "cannot initialise catalog";
         if ((rc = mdb_put(txn, c->meta, &k, &fv, 0)) != 0 ||
-            (rc = mdb_put(txn, c->meta, &nk, &nv, 0)) != 0)
-            goto fail;
+            (rc = mdb_put(txn, c->meta, &nk, &nv, 0)) != 0) {
+            mdb_txn_abort(txn);
+            return ndshm__err_mdb(rc, step);
+        }
     } else if (rc != 0) {
-        step = "cannot read catalog format";
-        goto fail;
+        mdb_txn_abort(txn);
+        return ndshm__err_mdb(rc, "cannot read catalog format");
     } else if (v.mv_size != 4) {
         mdb_txn_abort(txn);
         return ndshm__err(NDSHM_ECORRUPT, "catalog %s: bad format record",
@@ -221,17 +245,20 @@ static int init_meta(struct ndshm_catalog *c, const char *path)
         uint32_t f = get_u32(v.mv_data);
         mdb_txn_abort(txn);
         return ndshm__err(NDSHM_EVERSION,
-                          "catalog %s has format %u; this "
-                          "library reads format %d",
+                          "catalog %s has format %u; this library reads "
+                          "format %d",
                           path, f, NDSHM_FORMAT);
     }
-    step = "cannot commit catalog";
+    /* committed, even when read-only, so that the handles stay open */
     if ((rc = mdb_txn_commit(txn)) != 0)
-        return ndshm__err_mdb(rc, step);
+        return ndshm__err_mdb(rc, "cannot commit catalog");
     return 0;
-fail:
-    mdb_txn_abort(txn);
-    return ndshm__err_mdb(rc, step);
+}
+
+static int init_meta(struct ndshm_catalog *c, const char *path)
+{
+    int rc = open_dbs(c, path, false);
+    return rc == NEEDS_INIT ? open_dbs(c, path, true) : rc;
 }
 
 int ndshm__catalog_open(struct ndshm_catalog *c, const char *path)
@@ -330,6 +357,20 @@ void ndshm__catalog_read_end(struct ndshm_catalog *c, MDB_txn *txn)
     pthread_rwlock_unlock(&c->resize);
 }
 
+/*
+ * Is the catalog's file system (nearly) full?  LMDB reports a write cut
+ * short by a full disk as EIO; with less than a megabyte left, that is
+ * what it was.
+ */
+static bool file_system_full(struct ndshm_catalog *c)
+{
+    const char *path;
+    struct statvfs sv;
+    if (mdb_env_get_path(c->env, &path) != 0 || statvfs(path, &sv) != 0)
+        return false;
+    return (uint64_t)sv.f_bavail * sv.f_frsize < ((uint64_t)1 << 20);
+}
+
 /* Double the map, so that a full catalog grows instead of failing. */
 static int grow(struct ndshm_catalog *c)
 {
@@ -359,6 +400,8 @@ int ndshm__catalog_write(struct ndshm_catalog *c, ndshm_txn_fn fn,
             rc = mdb_txn_commit(txn);
             if (rc == MDB_MAP_FULL)
                 c->map_full = true;
+            if (rc == EIO && file_system_full(c))
+                rc = ENOSPC; /* LMDB's "short write" on a full disk */
             if (rc != 0)
                 rc = ndshm__err_mdb(rc, "cannot commit catalog write");
         }

@@ -160,6 +160,28 @@ void ndshm__newfile_unlink(struct ndshm_newfile *f)
     f->linked[0] = '\0';
 }
 
+void ndshm__newfile_park(struct ndshm_newfile *f)
+{
+    if (f->linked[0] == '\0')
+        return;
+    if (f->tmpname[0] == '\0') {
+        for (int tries = 0; tries < 100; tries++) {
+            snprintf(f->tmpname, sizeof f->tmpname, ".tmp.%ld.%08lx",
+                     (long)getpid(), (unsigned long)random());
+            if (renameat2(f->env->data_fd, f->linked, f->env->data_fd,
+                          f->tmpname, RENAME_NOREPLACE) == 0) {
+                f->linked[0] = '\0';
+                return;
+            }
+            if (errno != EEXIST)
+                break;
+        }
+        f->tmpname[0] = '\0';
+    }
+    /* already named (the fallback), or parking failed: just unlink */
+    ndshm__newfile_unlink(f);
+}
+
 void ndshm__newfile_close(struct ndshm_newfile *f)
 {
     if (f->tmpname[0] != '\0')

@@ -60,6 +60,14 @@ int ndshm__newfile_link(struct ndshm_newfile *f, uint64_t id);
 /* Remove the link made by ndshm__newfile_link (an aborted create). */
 void ndshm__newfile_unlink(struct ndshm_newfile *f);
 
+/*
+ * Take the link made by ndshm__newfile_link back to a hidden temporary
+ * name (".tmp.PID.RANDOM", which fsck leaves alone while this process
+ * lives), so that the create can be tried again: a file made with
+ * O_TMPFILE cannot be linked again once its last name is gone.
+ */
+void ndshm__newfile_park(struct ndshm_newfile *f);
+
 /* Close the file; an unlinked file vanishes. */
 void ndshm__newfile_close(struct ndshm_newfile *f);
 

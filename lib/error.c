@@ -86,6 +86,12 @@ static int code_of_errno(int errnum)
     }
 }
 
+/* strerror, but one spelling of "no space" whoever reports it. */
+static const char *errno_text(int errnum)
+{
+    return errnum == ENOSPC ? "no space left on device" : strerror(errnum);
+}
+
 int ndshm__err_sys(int errnum, const char *fmt, ...)
 {
     char what[DETAIL_MAX];
@@ -93,9 +99,7 @@ int ndshm__err_sys(int errnum, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    const char *why =
-        errnum == ENOSPC ? "no space left on device" : strerror(errnum);
-    set_pair(what, why);
+    set_pair(what, errno_text(errnum));
     return code_of_errno(errnum);
 }
 
@@ -112,7 +116,7 @@ int ndshm__err_mdb(int rc, const char *what)
     case MDB_VERSION_MISMATCH: code = NDSHM_EVERSION; break;
     default: code = rc > 0 ? code_of_errno(rc) : NDSHM_ESYS; break;
     }
-    set_pair(what, mdb_strerror(rc));
+    set_pair(what, rc > 0 ? errno_text(rc) : mdb_strerror(rc));
     return code;
 }
 

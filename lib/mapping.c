@@ -66,31 +66,37 @@ static int map_file(struct ndshm_env *e, uint64_t id, bool writable,
     int prot = PROT_READ | (rw ? PROT_WRITE : 0);
     unsigned char *base =
         mmap(NULL, (size_t)lay->total, prot, MAP_SHARED, fd, 0);
-    int err = errno;
-    close(fd); /* the mapping keeps the file */
-    if (base == MAP_FAILED)
-        return ndshm__err_sys(err, "cannot map %s/data/%s", e->path, name);
+    int rc = 0;
+    if (base == MAP_FAILED) {
+        rc = ndshm__err_sys(errno, "cannot map %s/data/%s", e->path, name);
+        goto fail;
+    }
     /* A read-only handle's header and elements are read-only; the control
      * block after them (page aligned) stays writable when it can be. */
     if (rw && !writable &&
         mprotect(base, (size_t)lay->ctl_offset, PROT_READ) != 0) {
-        err = errno;
-        munmap(base, (size_t)lay->total);
-        return ndshm__err_sys(err, "cannot protect %s/data/%s", e->path, name);
+        rc = ndshm__err_sys(errno, "cannot protect %s/data/%s", e->path, name);
+        goto fail;
     }
     const unsigned char *ctl = base + lay->ctl_offset;
     uint64_t file_id;
     memcpy(&file_id, ctl + NDSHM_CTL_ID_OFF, 8);
     if (memcmp(ctl + NDSHM_CTL_MAGIC_OFF, NDSHM_CTL_MAGIC, 8) != 0 ||
         file_id != id) {
-        munmap(base, (size_t)lay->total);
-        return ndshm__err(NDSHM_ECORRUPT,
-                          "data file %s/data/%s has a bad control block",
-                          e->path, name);
+        rc = ndshm__err(NDSHM_ECORRUPT,
+                        "data file %s/data/%s has a bad control block",
+                        e->path, name);
+        goto fail;
     }
     m->base = base;
+    m->fd = fd; /* kept for locks: the file may lose its name meanwhile */
     m->ctl_writable = rw;
     return 0;
+fail:
+    if (base != MAP_FAILED)
+        munmap(base, (size_t)lay->total);
+    close(fd);
+    return rc;
 }
 
 /* The cached mapping with one more reference, or NULL.  Hold cache_lock. */
@@ -137,6 +143,7 @@ int ndshm__mapping_get(struct ndshm_env *e, uint64_t id, bool writable,
     if (other) { /* another thread mapped it meanwhile: use that one */
         pthread_mutex_unlock(&cache_lock);
         munmap(m->base, (size_t)m->layout.total);
+        close(m->fd);
         free(m);
         *out = other;
         return 0;
@@ -163,6 +170,7 @@ void ndshm__mapping_put(struct ndshm_mapping *m)
     pthread_mutex_unlock(&cache_lock);
     if (last) {
         munmap(m->base, (size_t)m->layout.total);
+        close(m->fd);
         free(m);
     }
 }

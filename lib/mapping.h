@@ -19,6 +19,7 @@ struct ndshm_mapping {
     bool writable;       /* the elements may be written */
     bool ctl_writable;   /* the control block may be (waiters count) */
     unsigned char *base; /* the whole file */
+    int fd;              /* kept open: locks reopen the file through it */
     struct ndshm_layout layout;
     int refs;
     struct ndshm_mapping *next;
