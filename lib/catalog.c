@@ -188,6 +188,9 @@ static MDB_val key_of(const char *s)
 }
 
 #define NEEDS_INIT 1 /* open_dbs: the catalog has yet to be created */
+#define NEEDS_RECOVERY                                                        \
+    2 /* open_dbs: a dead writer's commit is unpublished                      \
+       */
 
 /*
  * Open the databases and check the format.  A reader opens existing
@@ -197,7 +200,8 @@ static MDB_val key_of(const char *s)
  * active yet, so a map another process grew (MDB_MAP_RESIZED) is adopted
  * on the spot.
  */
-static int open_dbs(struct ndshm_catalog *c, const char *path, bool create)
+static int open_dbs(struct ndshm_catalog *c, const char *path, bool create,
+                    bool check_lag)
 {
     MDB_txn *txn;
     int rc;
@@ -249,16 +253,48 @@ static int open_dbs(struct ndshm_catalog *c, const char *path, bool create)
                           "format %d",
                           path, f, NDSHM_FORMAT);
     }
+    /*
+     * A writer killed after writing its meta page but before publishing
+     * its transaction id leaves readers on the older state until the next
+     * writer recovers the lock; so that the store a process opens does not
+     * change under it at someone's next write, recover now.
+     */
+    MDB_envinfo info;
+    if (check_lag && mdb_env_info(c->env, &info) == 0 &&
+        mdb_txn_id(txn) < info.me_last_txnid) {
+        mdb_txn_abort(txn);
+        return NEEDS_RECOVERY;
+    }
     /* committed, even when read-only, so that the handles stay open */
     if ((rc = mdb_txn_commit(txn)) != 0)
         return ndshm__err_mdb(rc, "cannot commit catalog");
     return 0;
 }
 
+/* A write transaction's begin recovers a dead writer's lock and state. */
+static int recover(struct ndshm_catalog *c)
+{
+    MDB_txn *txn;
+    int rc;
+    while ((rc = mdb_txn_begin(c->env, NULL, 0, &txn)) == MDB_MAP_RESIZED)
+        if ((rc = mdb_env_set_mapsize(c->env, 0)) != 0)
+            break;
+    if (rc != 0)
+        return ndshm__err_mdb(rc, "cannot recover the catalog");
+    mdb_txn_abort(txn);
+    return 0;
+}
+
 static int init_meta(struct ndshm_catalog *c, const char *path)
 {
-    int rc = open_dbs(c, path, false);
-    return rc == NEEDS_INIT ? open_dbs(c, path, true) : rc;
+    int rc = open_dbs(c, path, false, true);
+    for (int tries = 0; rc == NEEDS_RECOVERY; tries++) {
+        if ((rc = recover(c)) != 0)
+            return rc;
+        /* writers that keep committing look the same: give up checking */
+        rc = open_dbs(c, path, false, tries < 8);
+    }
+    return rc == NEEDS_INIT ? open_dbs(c, path, true, false) : rc;
 }
 
 int ndshm__catalog_open(struct ndshm_catalog *c, const char *path)

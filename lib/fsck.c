@@ -24,6 +24,7 @@
 #include "catalog.h"
 #include "datafile.h"
 #include "error.h"
+#include "npy.h"
 #include "store.h"
 
 /* What the catalog says of one data file, and what was found. */
@@ -33,6 +34,8 @@ struct file_entry {
     char array[NDSHM_NAME_MAX + 1]; /* the array name found for it, or "" */
     bool on_disk;                   /* data/ID.npy exists */
     bool dropped;                   /* the repair deleted its record */
+    bool unreadable;                /* its record could not be decoded */
+    bool rebuilt;                   /* ... but its .npy header could */
 };
 
 /* A name to delete in the repair (its data is gone or its record bad). */
@@ -98,17 +101,15 @@ static struct file_entry *find_file(struct fsck *f, uint64_t id)
 static int note_file(const struct ndshm_file *rec, int rc, void *ctx)
 {
     struct fsck *f = ctx;
-    if (rc != 0) {
-        report(f, false, "data file record %016llx is unreadable: %s",
-               (unsigned long long)rec->id, ndshm_errmsg());
-        return 0;
-    }
     if (!grow_array((void **)&f->files, &f->cap_files, f->nfiles,
                     sizeof *f->files))
         return ndshm__err(NDSHM_ENOMEM, "out of memory checking the store");
     struct file_entry *e = &f->files[f->nfiles++];
     memset(e, 0, sizeof *e);
     e->rec = *rec;
+    /* An unreadable record still says its file is in use: nothing that
+     * refers to it is removed, and its data file is no leftover. */
+    e->unreadable = rc != 0;
     return 0;
 }
 
@@ -139,7 +140,8 @@ static int check_name(const char *name, const struct ndshm_record *rec, int rc,
                f->repair ? " (removed)" : "");
         return f->repair ? doom(f, name) : 0;
     }
-    if (ndshm__check_window(&rec->win, rec->dtype, &e->rec, name) != 0) {
+    if (!e->unreadable &&
+        ndshm__check_window(&rec->win, rec->dtype, &e->rec, name) != 0) {
         report(f, f->repair, "%s%s", ndshm_errmsg(),
                f->repair ? " (removed)" : "");
         return f->repair ? doom(f, name) : 0;
@@ -167,6 +169,29 @@ static bool file_whole(struct fsck *f, const char *fname,
     uint64_t id;
     memcpy(&id, ctl + NDSHM_CTL_ID_OFF, 8);
     return ok && memcmp(ctl, NDSHM_CTL_MAGIC, 8) == 0 && id == e->rec.id;
+}
+
+/*
+ * An unreadable file record can be rebuilt: the data file's .npy header
+ * holds its dtype and shape, and the names give the rest.
+ */
+static bool rebuild_record(struct fsck *f, const char *fname,
+                           struct file_entry *e)
+{
+    unsigned char head[NDSHM_DATA_OFFSET];
+    int fd = openat(f->env->data_fd, fname, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head;
+    close(fd);
+    struct ndshm_npy_header h;
+    if (!ok || ndshm__npy_parse(head, sizeof head, &h) != 0 || h.swap ||
+        h.fortran || h.data_offset != NDSHM_DATA_OFFSET)
+        return false;
+    e->rec.dtype = h.dtype;
+    e->rec.ndim = h.ndim;
+    memcpy(e->rec.shape, h.shape, sizeof h.shape);
+    return true;
 }
 
 /* "000000000000002a.npy" -> 42; false for any other name. */
@@ -237,6 +262,10 @@ static int scan_data_dir(struct fsck *f)
             continue;
         }
         e->on_disk = true;
+        if (e->unreadable)
+            e->rebuilt = rebuild_record(f, name, e);
+        if (e->unreadable && !e->rebuilt)
+            continue; /* nothing to measure it against */
         struct stat sb;
         if (fstatat(f->env->data_fd, name, &sb, 0) != 0 ||
             !file_whole(f, name, e, &sb))
@@ -264,6 +293,16 @@ static int check_files(struct ndshm_catalog *c, MDB_txn *txn, struct fsck *f)
         char fname[NDSHM_FILE_NAME_MAX];
         ndshm__file_name(e->rec.id, fname);
         top = e->rec.id > top ? e->rec.id : top;
+        if (e->unreadable && !e->rebuilt) {
+            report(f, false,
+                   "data file record %s is unreadable, and so is "
+                   "the file's header: not repairable",
+                   fname);
+            continue; /* its names and data are left as they are */
+        }
+        if (e->unreadable)
+            report(f, f->repair, "data file record %s is unreadable%s", fname,
+                   f->repair ? " (rebuilt from the file's .npy header)" : "");
         if (!e->on_disk) {
             report(f, f->repair, "data file %s is missing%s", fname,
                    f->repair ? " (its names removed)" : "");
@@ -288,26 +327,26 @@ static int check_files(struct ndshm_catalog *c, MDB_txn *txn, struct fsck *f)
             }
             continue;
         }
-        bool fix = false;
-        if (e->rec.refs != e->counted) {
+        bool fix = e->unreadable; /* a rebuilt record is written anew */
+        if (e->rec.refs != e->counted && !e->unreadable) {
             report(f, f->repair,
                    "data file %s: %u names refer to it, the "
                    "catalog counts %u%s",
                    fname, e->counted, e->rec.refs,
                    f->repair ? " (corrected)" : "");
-            e->rec.refs = e->counted;
             fix = true;
         }
+        e->rec.refs = e->counted;
         /* its owner is the array it was created as, "" once that is gone */
-        if (strcmp(e->rec.owner, e->array) != 0) {
+        if (strcmp(e->rec.owner, e->array) != 0 && !e->unreadable) {
             report(f, f->repair,
-                   "data file %s: its array is '%s', the "
-                   "catalog says '%s'%s",
+                   "data file %s: its array is '%s', the catalog says "
+                   "'%s'%s",
                    fname, e->array, e->rec.owner,
                    f->repair ? " (corrected)" : "");
-            strcpy(e->rec.owner, e->array);
             fix = true;
         }
+        strcpy(e->rec.owner, e->array);
         if (fix && f->repair &&
             (rc = ndshm__catalog_put_file(c, txn, &e->rec)) != 0)
             return rc;

@@ -385,8 +385,8 @@ NDSHM_API void ndshm_array_notify(ndshm_array *a);
  * version in *version (if not NULL).  A change made before the call is not
  * missed: if the version already differs, the call returns at once.
  * timeout is in seconds; negative waits for ever.
- * Errors: NDSHM_ETIMEDOUT (*version holds the unchanged version),
- * NDSHM_EFORKED.
+ * Works in a fork child too: it only touches the shared mapping.
+ * Errors: NDSHM_ETIMEDOUT (*version holds the unchanged version).
  */
 NDSHM_API int ndshm_array_wait(ndshm_array *a, uint64_t seen, double timeout,
                                uint64_t *version);
