@@ -1,0 +1,2 @@
+/* testproc.c -- child processes for the multi-process tests. */
+#include "testproc.h"
