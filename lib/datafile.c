@@ -132,9 +132,14 @@ int ndshm__newfile_link(struct ndshm_newfile *f, uint64_t id)
         return ndshm__err_sys(errno, "cannot stat a new data file");
     if (pwrite(f->fd, &le, 8, sb.st_size - NDSHM_PAGE + NDSHM_CTL_ID_OFF) != 8)
         return ndshm__err_sys(errno, "cannot write a new data file");
+    /* A named temporary (the fallback, or a parked file) moves to its
+     * name, so that a crash leaves at most one name behind. */
     int rc;
     if (f->tmpname[0] != '\0') {
-        rc = linkat(f->env->data_fd, f->tmpname, f->env->data_fd, name, 0);
+        rc = renameat2(f->env->data_fd, f->tmpname, f->env->data_fd, name,
+                       RENAME_NOREPLACE);
+        if (rc == 0)
+            f->tmpname[0] = '\0';
     } else {
         char proc[64];
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
@@ -164,22 +169,19 @@ void ndshm__newfile_park(struct ndshm_newfile *f)
 {
     if (f->linked[0] == '\0')
         return;
-    if (f->tmpname[0] == '\0') {
-        for (int tries = 0; tries < 100; tries++) {
-            snprintf(f->tmpname, sizeof f->tmpname, ".tmp.%ld.%08lx",
-                     (long)getpid(), (unsigned long)random());
-            if (renameat2(f->env->data_fd, f->linked, f->env->data_fd,
-                          f->tmpname, RENAME_NOREPLACE) == 0) {
-                f->linked[0] = '\0';
-                return;
-            }
-            if (errno != EEXIST)
-                break;
+    for (int tries = 0; tries < 100; tries++) {
+        snprintf(f->tmpname, sizeof f->tmpname, ".tmp.%ld.%08lx",
+                 (long)getpid(), (unsigned long)random());
+        if (renameat2(f->env->data_fd, f->linked, f->env->data_fd, f->tmpname,
+                      RENAME_NOREPLACE) == 0) {
+            f->linked[0] = '\0';
+            return;
         }
-        f->tmpname[0] = '\0';
+        if (errno != EEXIST)
+            break;
     }
-    /* already named (the fallback), or parking failed: just unlink */
-    ndshm__newfile_unlink(f);
+    f->tmpname[0] = '\0';
+    ndshm__newfile_unlink(f); /* cannot park: the create cannot run again */
 }
 
 void ndshm__newfile_close(struct ndshm_newfile *f)

@@ -36,6 +36,7 @@
 #include "ndshm.h"
 #include "store.h"
 #include "suites.h"
+#include "testproc.h"
 #include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -295,9 +296,7 @@ static void kill_hook(const char *point)
 /* In a child that opens the store itself: op dies at point. */
 static void crash_child(const char *point, int (*op)(ndshm_store *st))
 {
-    fflush(stdout);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
+    pid_t pid = test_fork();
     if (pid == 0) {
         ndshm_store *st;
         if (ndshm_store_open(&st, test_dir, 0) != 0)
@@ -307,9 +306,8 @@ static void crash_child(const char *point, int (*op)(ndshm_store *st))
         op(st);
         _exit(3); /* the point was not reached */
     }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+    int status = test_wait(pid);
+    ck_assert_msg(test_killed_by(status, SIGKILL),
                   "the child was not killed at '%s' (status 0x%x)", point,
                   status);
 }
@@ -328,11 +326,10 @@ static int remove_a(ndshm_store *st)
 /* A pid that is certainly not running: a child's, reaped. */
 static pid_t dead_pid(void)
 {
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
+    pid_t pid = test_fork();
     if (pid == 0)
         _exit(0);
-    ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+    test_wait(pid);
     return pid;
 }
 
@@ -883,9 +880,7 @@ START_TEST(forked_child)
     make("a", 1);
     char *left = data_path(0x200);
     write_file(left, "leftover");
-    fflush(stdout);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
+    pid_t pid = test_fork();
     if (pid == 0) {
         struct heard h = {0};
         int rc = ndshm_fsck(test_st, NDSHM_FSCK_REPAIR, hear, &h);
@@ -897,8 +892,7 @@ START_TEST(forked_child)
             _exit(3);
         _exit(0);
     }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    int status = test_wait(pid);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "child status 0x%x (1: not EFORKED, 2: callback called)",
                   status);

@@ -7,19 +7,17 @@
 #include "config.h"
 
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ndshm.h"
 #include "store.h"
 #include "suites.h"
+#include "testproc.h"
 #include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -62,7 +60,8 @@ static void make_range(ndshm_store *st, const char *name, int64_t n)
     for (int64_t i = 0; i < n; i++)
         v[i] = i;
     ck_assert_int_eq(ndshm_array_create_from_buffer(st, name, NDSHM_INT64, 1,
-                                                    &n, v, NULL, 0), 0);
+                                                    &n, v, NULL, 0),
+                     0);
     free(v);
 }
 
@@ -226,7 +225,7 @@ START_TEST(default_dir_choice)
     else
         snprintf(want, sizeof want, "%s/ndshm-%lu",
                  getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR")
-                                                      : "/tmp",
+                                                       : "/tmp",
                  (unsigned long)getuid());
     unsetenv("NDSHM_STORE");
     char *p = ndshm__default_store_dir();
@@ -431,16 +430,6 @@ END_TEST
 
 /* ---- fork --------------------------------------------------------------- */
 
-/* fork(), with stdio flushed first: the child must not write the parent's
- * buffered output a second time. */
-static pid_t fork_ok(void)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    return pid;
-}
-
 /*
  * "Handles must not be carried across fork(); open them again in the
  * child."  LMDB forbids using an environment opened by the parent, so a
@@ -455,7 +444,7 @@ START_TEST(fork_child_gets_own_env)
     struct ndshm_env *parent_env = st->env;
     MDB_env *parent_mdb = st->env->cat.env;
 
-    pid_t pid = fork_ok();
+    pid_t pid = test_fork();
     if (pid == 0) {
         ndshm_store *cst;
         if (ndshm_store_open(&cst, dir, 0) != 0)
@@ -469,13 +458,11 @@ START_TEST(fork_child_gets_own_env)
         ndshm_store_close(cst);
         _exit(shared ? 12 : 0);
     }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status));
-    ck_assert_msg(WEXITSTATUS(status) != 12,
+    int code = test_exit_code(test_wait(pid), "the child");
+    ck_assert_msg(code != 12,
                   "the child's ndshm_store_open returned the LMDB "
                   "environment the parent opened (inherited across fork)");
-    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    ck_assert_int_eq(code, 0);
 
     ndshm_array *a;
     ck_assert_int_eq(ndshm_array_open(&a, st, "a", 0), 0);
@@ -485,16 +472,6 @@ START_TEST(fork_child_gets_own_env)
     test_store_remove(dir);
 }
 END_TEST
-
-/* Wait for one byte on fd, at most ms milliseconds. */
-static int wait_byte(int fd, int ms)
-{
-    struct pollfd p = {fd, POLLIN, 0};
-    if (poll(&p, 1, ms) != 1)
-        return -1;
-    char c;
-    return read(fd, &c, 1) == 1 ? 0 : -1;
-}
 
 struct snapshot_walk {
     int n;
@@ -512,7 +489,8 @@ static int snapshot_step(const char *name, void *ctx)
     if (w->n == 0) {
         snprintf(w->first, sizeof w->first, "%s", name);
         /* hold the snapshot open while the parent rewrites the catalog */
-        if (write(w->ready_fd, "r", 1) != 1 || wait_byte(w->go_fd, 20000))
+        if (test_send_byte(w->ready_fd) != 0 ||
+            test_wait_byte(w->go_fd, TEST_GUARD_MS) != 0)
             w->bad += 1000;
     }
     w->n++;
@@ -535,13 +513,13 @@ START_TEST(fork_child_snapshot_survives_parent)
     for (int i = 0; i < OLD; i++) {
         char name[32];
         snprintf(name, sizeof name, "old_%03d", i);
-        ck_assert_int_eq(ndshm_array_create(st, name, NDSHM_INT8, 1, &one,
-                                            NULL, 0), 0);
+        ck_assert_int_eq(
+            ndshm_array_create(st, name, NDSHM_INT8, 1, &one, NULL, 0), 0);
     }
     int go[2], ready[2];
-    ck_assert_int_eq(pipe(go), 0);
-    ck_assert_int_eq(pipe(ready), 0);
-    pid_t pid = fork_ok();
+    test_pipe(go);
+    test_pipe(ready);
+    pid_t pid = test_fork();
     if (pid == 0) {
         close(go[1]);
         close(ready[0]);
@@ -553,8 +531,10 @@ START_TEST(fork_child_snapshot_survives_parent)
         if (rc != 0)
             fprintf(stderr, "child: ndshm_list: %s\n", ndshm_errmsg());
         else if (w.bad || w.n != OLD)
-            fprintf(stderr, "child: walked %d names, %d not in the "
-                    "snapshot\n", w.n, w.bad);
+            fprintf(stderr,
+                    "child: walked %d names, %d not in the "
+                    "snapshot\n",
+                    w.n, w.bad);
         ndshm_store_close(cst);
         if (rc != 0)
             _exit(11);
@@ -564,7 +544,7 @@ START_TEST(fork_child_snapshot_survives_parent)
     }
     close(go[0]);
     close(ready[1]);
-    ck_assert_int_eq(wait_byte(ready[0], 20000), 0);
+    ck_assert_int_eq(test_wait_byte(ready[0], TEST_GUARD_MS), 0);
 
     /* the child is inside its snapshot: close, reopen, rewrite everything */
     ndshm_store_close(st);
@@ -575,17 +555,15 @@ START_TEST(fork_child_snapshot_survives_parent)
             snprintf(name, sizeof name, "old_%03d", i);
             ndshm_remove(st, name);
             snprintf(name, sizeof name, "new%d_%03d", round, i);
-            ck_assert_int_eq(ndshm_array_create(st, name, NDSHM_INT8, 1, &one,
-                                                NULL, 0), 0);
+            ck_assert_int_eq(
+                ndshm_array_create(st, name, NDSHM_INT8, 1, &one, NULL, 0), 0);
         }
-    ck_assert_int_eq(write(go[1], "g", 1), 1);
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_msg(WIFEXITED(status), "the child died of signal %d",
-                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    ck_assert_msg(WEXITSTATUS(status) == 0,
+    ck_assert_int_eq(test_send_byte(go[1]), 0);
+    int code = test_exit_code(test_wait(pid), "the child");
+    ck_assert_msg(code == 0,
                   "the child's ndshm_list did not walk one consistent "
-                  "snapshot (exit %d)", WEXITSTATUS(status));
+                  "snapshot (exit %d)",
+                  code);
     close(go[1]);
     close(ready[0]);
     ndshm_store_close(st);
@@ -596,8 +574,7 @@ END_TEST
 static int hold_snapshot(const char *name, void *ctx)
 {
     (void)name;
-    int fd = *(int *)ctx;
-    if (write(fd, "r", 1) != 1)
+    if (test_send_byte(*(int *)ctx) != 0)
         return 1;
     pause(); /* killed here, inside its read transaction */
     return 0;
@@ -626,8 +603,8 @@ START_TEST(dead_readers_cleared)
     ndshm_store_close(st);
 
     int ready[2];
-    ck_assert_int_eq(pipe(ready), 0);
-    pid_t pid = fork_ok();
+    test_pipe(ready);
+    pid_t pid = test_fork();
     if (pid == 0) {
         ndshm_store *cst;
         if (ndshm_store_open(&cst, dir, 0) != 0)
@@ -635,22 +612,18 @@ START_TEST(dead_readers_cleared)
         ndshm_list(cst, hold_snapshot, &ready[1]);
         _exit(11);
     }
-    ck_assert_int_eq(wait_byte(ready[0], 20000), 0);
-    ck_assert_int_eq(kill(pid, SIGKILL), 0);
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFSIGNALED(status));
+    ck_assert_int_eq(test_wait_byte(ready[0], TEST_GUARD_MS), 0);
+    test_kill_and_reap(pid, "the child holding a snapshot");
 
     ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
     struct reader_scan r = {pid, 0};
     ck_assert_int_ge(mdb_reader_list(st->env->cat.env, scan_reader, &r), 0);
     ck_assert_msg(r.found == 0, "the dead child's reader slot is still "
-                  "there");
+                                "there");
     int dead = -1;
     ck_assert_int_eq(mdb_reader_check(st->env->cat.env, &dead), 0);
     ck_assert_int_eq(dead, 0);
-    close(ready[0]);
-    close(ready[1]);
+    test_pipe_close(ready);
     ndshm_store_close(st);
     test_store_remove(dir);
 }
@@ -664,7 +637,7 @@ START_TEST(fork_without_parent_handle)
     make_range(st, "a", 4);
     ndshm_store_close(st);
 
-    pid_t pid = fork_ok();
+    pid_t pid = test_fork();
     if (pid == 0) {
         ndshm_store *cst;
         ndshm_array *a;
@@ -678,10 +651,7 @@ START_TEST(fork_without_parent_handle)
         ndshm_store_close(cst);
         _exit(rc == 0 ? 0 : 11);
     }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status));
-    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    test_wait_ok(pid, "the child");
     ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
     ndshm_array *a;
     ck_assert_int_eq(ndshm_array_open(&a, st, "made_by_child", 0), 0);

@@ -78,12 +78,13 @@
 #include "catalog.h"
 #include "ndshm.h"
 #include "store.h"
+#include "testproc.h"
 #include "testutil.h"
 
-#define GUARD_NS      (20 * 1000000000LL) /* hang guard for one child */
-#define MAXEL         65536               /* elements of the largest array */
+#define MAXEL         65536 /* elements of the largest array */
 #define NNAMES        6
 #define DEFAULT_KILLS 1000
+#define GUARD_NS      (TEST_GUARD_MS * 1000000LL) /* hang guard, one child */
 
 static long want_kills = DEFAULT_KILLS;
 static uint64_t base_seed;
@@ -128,37 +129,13 @@ static void die_with_parent(pid_t parent)
         _exit(99);
 }
 
-static pid_t fork_ok(void)
-{
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-    return pid;
-}
-
-/* waitpid with a hang guard: kills the child and fails after GUARD_NS. */
+/* The wait status of a child; one that hangs is killed and fails the
+ * test. */
 static int wait_child(pid_t pid)
 {
-    int64_t end = now_ns() + GUARD_NS;
-    int status;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            return status;
-        ck_assert_msg(r == 0, "waitpid: %s", strerror(errno));
-        if (now_ns() > end) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            ck_abort_msg("child %ld hangs", (long)pid);
-        }
-        sleep_ns(200000);
-    }
-}
-
-static bool killed_by_sigkill(int status)
-{
-    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    int status = test_reap(pid, TEST_GUARD_MS);
+    ck_assert_msg(status != -1, "child %ld hangs", (long)pid);
+    return status;
 }
 
 /* Recent events, printed when a check fails: what led there. */
@@ -816,7 +793,7 @@ static void run_child(const char *dir, enum kill_mode mode, int64_t delay_ns,
     int p[2];
     ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
     pid_t parent = getpid();
-    pid_t pid = fork_ok();
+    pid_t pid = test_fork();
     if (pid == 0) {
         close(p[0]);
         child_main(dir, p[1], parent, seed, weights, hk, max_ops);
@@ -1051,23 +1028,6 @@ struct dirscan {
     int nnamed; /* files of named arrays found */
 };
 
-static bool parse_id(const char *name, uint64_t *id)
-{
-    if (strlen(name) != 20 || strcmp(name + 16, ".npy") != 0)
-        return false;
-    *id = 0;
-    for (int i = 0; i < 16; i++) {
-        char c = name[i];
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                       : -1;
-        if (d < 0)
-            return false;
-        *id = *id << 4 | (uint64_t)d;
-    }
-    return true;
-}
-
 static void scan_data(const char *dir, const uint64_t *ids, int nids,
                       const char *what, struct dirscan *d)
 {
@@ -1083,14 +1043,14 @@ static void scan_data(const char *dir, const uint64_t *ids, int nids,
             continue;
         uint64_t id;
         bool named = false;
-        if (parse_id(n, &id))
+        if (test_data_file_id(n, &id))
             for (int i = 0; i < nids; i++)
                 named = named || ids[i] == id;
         if (named) {
             d->nnamed++;
             continue;
         }
-        CHECK(parse_id(n, &id) || strncmp(n, ".tmp.", 5) == 0,
+        CHECK(test_data_file_id(n, &id) || strncmp(n, ".tmp.", 5) == 0,
               "%s: unexpected file data/%s", what, n);
         d->ntmp += n[0] == '.';
         if (d->nleft < 8)
@@ -1296,7 +1256,7 @@ static void keeper_start(const char *dir, struct keeper *k)
     ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
     ck_assert_int_eq(pipe2(ready, O_CLOEXEC), 0);
     pid_t parent = getpid();
-    k->pid = fork_ok();
+    k->pid = test_fork();
     if (k->pid == 0) {
         die_with_parent(parent);
         close(p[1]);
@@ -1410,7 +1370,7 @@ static void run_tool(const char *dir, const char *tool, uint64_t *rng,
     argv[n] = NULL;
     int64_t delay = (int64_t)rng_below(rng, 4000) * 1000;
     pid_t parent = getpid();
-    pid_t pid = fork_ok();
+    pid_t pid = test_fork();
     if (pid == 0) {
         die_with_parent(parent);
         int fd = open("/dev/null", O_WRONLY);
@@ -1432,7 +1392,7 @@ static void run_tool(const char *dir, const char *tool, uint64_t *rng,
         stats.acked[op.kind]++;
         note("  acknowledged: %s", desc);
     } else {
-        CHECK(killed_by_sigkill(o->status),
+        CHECK(test_killed_by(o->status, SIGKILL),
               "the tool died of signal %d in '%s'", WTERMSIG(o->status), desc);
         o->have_inflight = true;
         o->inflight = op;
@@ -1543,11 +1503,11 @@ static void random_run(const char *title, long kills, size_t map_size)
                 op_describe(&o.fail.op, desc, sizeof desc);
             CHECK(!o.failed, "round %ld: '%s' failed: %s (%s)", stats.rounds,
                   desc, ndshm_errname(o.fail.rc), o.fail.err);
-            CHECK(killed_by_sigkill(o.status),
+            CHECK(test_killed_by(o.status, SIGKILL),
                   "round %ld: the child ended with status 0x%x", stats.rounds,
                   o.status);
         }
-        bool killed = killed_by_sigkill(o.status);
+        bool killed = test_killed_by(o.status, SIGKILL);
         char what[300], desc[200] = "no operation";
         if (o.have_inflight)
             op_describe(&o.inflight, desc, sizeof desc);
@@ -1610,23 +1570,34 @@ START_TEST(random_kills_growing_map)
 }
 END_TEST
 
+/*
+ * In a child: the store at dir (exit 2 if it does not open), with the
+ * crash hook set to kill the process the first time it reaches point.
+ */
+static ndshm_store *store_dying_at(const char *dir, pid_t parent,
+                                   const char *point)
+{
+    die_with_parent(parent);
+    ndshm_store *st;
+    if (ndshm_store_open(&st, dir, 0) != 0)
+        _exit(2);
+    hook_cfg = (struct hookcfg){KIND_ANY, point, 1, false};
+    ndshm__crash_hook = kill_hook;
+    return st;
+}
+
 /* A leftover the real way: a create killed after linking its file. */
 static void plant_leftover(const char *dir)
 {
     pid_t parent = getpid();
-    pid_t pid = fork_ok();
+    pid_t pid = test_fork();
     if (pid == 0) {
-        die_with_parent(parent);
-        ndshm_store *st;
-        if (ndshm_store_open(&st, dir, 0) != 0)
-            _exit(2);
-        hook_cfg = (struct hookcfg){KIND_ANY, "create:linked", 1, false};
-        ndshm__crash_hook = kill_hook;
+        ndshm_store *st = store_dying_at(dir, parent, "create:linked");
         int64_t shape[1] = {5};
         ndshm_array_create(st, "zz/planted", NDSHM_UINT32, 1, shape, NULL, 0);
         _exit(3);
     }
-    ck_assert(killed_by_sigkill(wait_child(pid)));
+    ck_assert(test_killed_by(wait_child(pid), SIGKILL));
 }
 
 /* What a kill at each point must leave: whether the operation happened
@@ -1718,7 +1689,7 @@ START_TEST(crash_points)
                 verify(dir, &(struct outcome){0}, what, &v);
                 continue;
             }
-            CHECK(killed_by_sigkill(o.status),
+            CHECK(test_killed_by(o.status, SIGKILL),
                   "%s: the child ended with status 0x%x", what, o.status);
             CHECK(o.have_inflight && o.inflight.kind == pc->kind,
                   "%s: killed outside the operation", what);
@@ -1771,12 +1742,7 @@ END_TEST
 /* A child that opens the store and dies holding a read transaction. */
 static void die_reading(const char *dir, int how, pid_t parent)
 {
-    die_with_parent(parent);
-    ndshm_store *st;
-    if (ndshm_store_open(&st, dir, 0) != 0)
-        _exit(2);
-    hook_cfg = (struct hookcfg){KIND_ANY, "read:begun", 1, false};
-    ndshm__crash_hook = kill_hook;
+    ndshm_store *st = store_dying_at(dir, parent, "read:begun");
     ndshm_array *a;
     int64_t shape[1] = {2};
     switch (how) {
@@ -1842,16 +1808,16 @@ START_TEST(reader_slots)
     int64_t t0 = now_ns();
     pid_t parent = getpid();
     for (long i = 0; i < n; i++) {
-        pid_t pid = fork_ok();
+        pid_t pid = test_fork();
         if (pid == 0)
             die_reading(dir, (int)(i % 4), parent);
         int status = wait_child(pid);
-        CHECK(killed_by_sigkill(status),
+        CHECK(test_killed_by(status, SIGKILL),
               "process %ld of %ld did not die holding a read "
               "transaction (status 0x%x: 2 no open, 3 no read)",
               i + 1, n, status);
     }
-    pid_t pid = fork_ok();
+    pid_t pid = test_fork();
     if (pid == 0)
         fresh_process_check(dir, parent);
     int status = wait_child(pid);
@@ -1909,9 +1875,5 @@ int main(int argc, char **argv)
     printf("crash: seed %" PRIu64 ", %ld random kills\n", base_seed,
            want_kills);
     fflush(stdout);
-    SRunner *sr = srunner_create(crash_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(crash_suite(), CK_NORMAL);
 }

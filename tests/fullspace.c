@@ -28,13 +28,11 @@
 #include "config.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +41,11 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "catalog.h"
 #include "ndshm.h"
+#include "testproc.h"
 #include "testutil.h"
 
 #define TMPFS_OPTS    "size=8m,mode=0700"
@@ -127,13 +125,6 @@ static void make_store_dir(void)
     snprintf(store_dir, sizeof store_dir, "%s/store", mnt);
 }
 
-static char *data_dir(void)
-{
-    static char path[PATH_MAX + 8];
-    snprintf(path, sizeof path, "%s/data", store_dir);
-    return path;
-}
-
 /* Bytes free on the tmpfs, as df counts them. */
 static long long free_bytes(void)
 {
@@ -142,61 +133,36 @@ static long long free_bytes(void)
     return (long long)sv.f_bfree * (long long)sv.f_frsize;
 }
 
-/* In a child: say why it fails (with the library's detail), give a code. */
-static int child_fail(int code, bool lib, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "child %ld: ", (long)getpid());
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    if (lib)
-        fprintf(stderr, ": %s", ndshm_errmsg());
-    fputc('\n', stderr);
-    fflush(stderr);
-    return code;
-}
-
-/* The exit code of a child that ended normally; fails on a signal. */
-static int exit_code(int status, const char *what)
-{
-    ck_assert_msg(!WIFSIGNALED(status), "%s died of signal %d (%s)", what,
-                  WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-                  WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
-    ck_assert_msg(WIFEXITED(status), "%s did not exit", what);
-    return WEXITSTATUS(status);
-}
-
-typedef int (*child_fn)(void *arg);
-
 /* The store handle of the child running an operation (or of the parent
  * while it checks the store). */
 static ndshm_store *cur_st;
 
-/* Run fn in a child with its own store handle; fn's exit code. */
-static int run_child(child_fn fn, void *arg, const char *what)
+/* An operation, in a child with a store handle of its own (cur_st). */
+struct in_store {
+    test_child_fn fn;
+    void *arg;
+};
+
+static int with_store(void *arg)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        alarm(CHILD_ALARM_S);
-        if (ndshm_store_open(&cur_st, store_dir, 0) != 0)
-            _exit(child_fail(100, true, "cannot open the store"));
-        int code = fn(arg);
-        ndshm_store_close(cur_st);
-        _exit(code);
-    }
-    int status;
-    pid_t got;
-    while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    ck_assert_msg(got == pid, "waitpid: %s", strerror(errno));
-    return exit_code(status, what);
+    const struct in_store *op = arg;
+    if (ndshm_store_open(&cur_st, store_dir, 0) != 0)
+        return test_child_lib_fail(100, "cannot open the store");
+    int code = op->fn(op->arg);
+    ndshm_store_close(cur_st);
+    return code;
+}
+
+/* Run fn in a child with its own store handle; fn's exit code. */
+static int run_child(test_child_fn fn, void *arg, const char *what)
+{
+    struct in_store op = {fn, arg};
+    pid_t pid = test_spawn_alarmed(with_store, &op, CHILD_ALARM_S);
+    return test_exit_code(test_wait(pid), what);
 }
 
 /* A child that must exit 0. */
-static void child_ok(child_fn fn, void *arg, const char *what)
+static void child_ok(test_child_fn fn, void *arg, const char *what)
 {
     int code = run_child(fn, arg, what);
     ck_assert_msg(code == 0, "%s: exit status %d (see its stderr)", what,
@@ -207,24 +173,16 @@ static void child_ok(child_fn fn, void *arg, const char *what)
 static int want_enospc(int rc, const char *what)
 {
     if (rc == 0)
-        return child_fail(20, false, "%s succeeded on a full file system",
-                          what);
+        return test_child_fail(20, "%s succeeded on a full file system", what);
     if (rc != NDSHM_ENOSPC)
-        return child_fail(21, true, "%s failed with %s, not ENOSPC", what,
-                          ndshm_errname(rc));
+        return test_child_lib_fail(21, "%s failed with %s, not ENOSPC", what,
+                                   ndshm_errname(rc));
     if (strstr(ndshm_errmsg(), "no space left on device") == NULL)
-        return child_fail(22, true,
-                          "%s: the message does not say \"no "
-                          "space left on device\"",
-                          what);
+        return test_child_lib_fail(22,
+                                   "%s: the message does not say \"no "
+                                   "space left on device\"",
+                                   what);
     return 0;
-}
-
-/* fsck callback: show problems and count them. */
-static void count_problem(const char *problem, int repaired, void *ctx)
-{
-    fprintf(stderr, "fsck: %s%s\n", problem, repaired ? " [repaired]" : "");
-    (*(int *)ctx)++;
 }
 
 /* Names in the store, and the distinct data files they use. */
@@ -259,34 +217,12 @@ static int count_name(const char *name, void *ctx)
 static int assert_consistent(void)
 {
     ck_assert_int_eq(ndshm_store_open(&cur_st, store_dir, 0), 0);
-    int problems = 0;
-    int rc = ndshm_fsck(cur_st, 0, count_problem, &problems);
-    ck_assert_msg(rc == 0 && problems == 0, "fsck: %s, %d problems: %s",
-                  ndshm_errname(rc), problems, ndshm_errmsg());
+    test_fsck_clean(cur_st);
     struct census c = {0, {0}, 0};
     ck_assert_int_eq(ndshm_list(cur_st, count_name, &c), 0);
     ndshm_store_close(cur_st);
     cur_st = NULL;
-    DIR *d = opendir(data_dir());
-    ck_assert_ptr_nonnull(d);
-    int files = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        unsigned long long id;
-        char tail[8] = "";
-        bool named = false;
-        if (sscanf(de->d_name, "%16llx%7s", &id, tail) == 2 &&
-            strcmp(tail, ".npy") == 0)
-            for (int i = 0; i < c.nids; i++)
-                named = named || c.ids[i] == id;
-        ck_assert_msg(named, "data/%s is left over: no name uses it",
-                      de->d_name);
-        files++;
-    }
-    closedir(d);
-    ck_assert_int_eq(files, c.nids);
+    test_expect_data_files(store_dir, c.ids, c.nids);
     return c.names;
 }
 
@@ -309,7 +245,7 @@ static int fill_with_arrays(void *arg)
         if (rc != 0)
             return want_enospc(rc, "creating an array") == 0 ? 64 + i : 1;
     }
-    return child_fail(2, false, "20 MiB of arrays fit in an 8 MiB tmpfs");
+    return test_child_fail(2, "20 MiB of arrays fit in an 8 MiB tmpfs");
 }
 
 /* Create "tail" of *(int64_t *)arg float64 elements. */
@@ -319,8 +255,8 @@ static int create_tail(void *arg)
     double two = 2;
     if (ndshm_array_create(cur_st, "tail", NDSHM_FLOAT64, 1, shape, &two, 0) !=
         0)
-        return child_fail(3, true, "cannot create tail (%lld elements)",
-                          (long long)shape[0]);
+        return test_child_lib_fail(3, "cannot create tail (%lld elements)",
+                                   (long long)shape[0]);
     return 0;
 }
 
@@ -339,7 +275,7 @@ static int create_from_buffer_too_big(void *arg)
     const int64_t shape[1] = {ARRAY_N};
     double *buf = calloc(ARRAY_N, sizeof *buf);
     if (buf == NULL)
-        return child_fail(4, false, "out of memory");
+        return test_child_fail(4, "out of memory");
     int rc = ndshm_array_create_from_buffer(cur_st, "bigbuf", NDSHM_FLOAT64, 1,
                                             shape, buf, NULL, 0);
     free(buf);
@@ -361,7 +297,7 @@ static int write_every_byte(const char *name, void *ctx)
     (void)ctx;
     ndshm_array *a;
     if (ndshm_array_open(&a, cur_st, name, 0) != 0)
-        return child_fail(5, true, "cannot open %s", name);
+        return test_child_lib_fail(5, "cannot open %s", name);
     size_t n =
         (size_t)ndshm_array_size(a) * ndshm_dtype_size(ndshm_array_dtype(a));
     double *d = ndshm_array_data(a);
@@ -385,15 +321,15 @@ static int create_small(void *arg)
     double four = 4;
     if (ndshm_array_create(cur_st, name, NDSHM_FLOAT64, 1, shape, &four, 0) !=
         0)
-        return child_fail(6, true, "cannot create %s", name);
+        return test_child_lib_fail(6, "cannot create %s", name);
     ndshm_array *a;
     if (ndshm_array_open(&a, cur_st, name, 0) != 0)
-        return child_fail(7, true, "cannot open %s", name);
+        return test_child_lib_fail(7, "cannot open %s", name);
     const double *d = ndshm_array_data(a);
     int rc = 0;
     for (int i = 0; i < 512 && rc == 0; i++)
         if (d[i] != 4)
-            rc = child_fail(8, false, "%s[%d] is %g", name, i, d[i]);
+            rc = test_child_fail(8, "%s[%d] is %g", name, i, d[i]);
     ndshm_array_close(a);
     return rc;
 }
@@ -401,7 +337,7 @@ static int create_small(void *arg)
 static int remove_name(void *arg)
 {
     if (ndshm_remove(cur_st, arg) != 0)
-        return child_fail(9, true, "cannot remove %s", (char *)arg);
+        return test_child_lib_fail(9, "cannot remove %s", (char *)arg);
     return 0;
 }
 
@@ -410,15 +346,15 @@ static int copy_fits(void *arg)
 {
     (void)arg;
     if (ndshm_copy(cur_st, "c", "a1", 0) != 0)
-        return child_fail(10, true, "copy a1 to c");
+        return test_child_lib_fail(10, "copy a1 to c");
     ndshm_array *a;
     if (ndshm_array_open(&a, cur_st, "c", NDSHM_READONLY) != 0)
-        return child_fail(11, true, "open c");
+        return test_child_lib_fail(11, "open c");
     const double *d = ndshm_array_data(a);
     int rc = 0;
     for (int64_t i = 0; i < ARRAY_N && rc == 0; i++)
         if (d[i] != 3)
-            rc = child_fail(12, false, "c[%lld] is %g", (long long)i, d[i]);
+            rc = test_child_fail(12, "c[%lld] is %g", (long long)i, d[i]);
     ndshm_array_close(a);
     return rc;
 }
@@ -511,23 +447,23 @@ static int names_until_full(void *arg)
             break;
     }
     if (rc == 0)
-        return child_fail(30, false, "5000 views fit in a full catalog");
+        return test_child_fail(30, "5000 views fit in a full catalog");
     if (rc != NDSHM_ENOSPC)
-        return child_fail(31, true, "view %d failed with %s, not ENOSPC", i,
-                          ndshm_errname(rc));
+        return test_child_lib_fail(31, "view %d failed with %s, not ENOSPC", i,
+                                   ndshm_errname(rc));
     if (strcasestr(ndshm_errmsg(), "no space left on device") == NULL)
-        return child_fail(34, true,
-                          "view %d: the message does not say no "
-                          "space left on device",
-                          i);
+        return test_child_lib_fail(34,
+                                   "view %d: the message does not say no "
+                                   "space left on device",
+                                   i);
     /* The store is not left broken: another try fails the same way (or
      * fits, where the failed commit had extended the file). */
     char again[32];
     snprintf(again, sizeof again, "again%d", round);
     rc = ndshm_view_create(cur_st, again, "a0", 0);
     if (rc != 0 && rc != NDSHM_ENOSPC)
-        return child_fail(32, true, "the next view gave %s, not ENOSPC",
-                          ndshm_errname(rc));
+        return test_child_lib_fail(32, "the next view gave %s, not ENOSPC",
+                                   ndshm_errname(rc));
     return 0;
 }
 
@@ -544,10 +480,10 @@ static int create_empty(void *arg)
     int rc =
         ndshm_array_create(cur_st, name, NDSHM_FLOAT64, 1, shape, NULL, 0);
     if (rc != 0 && rc != NDSHM_ENOSPC)
-        return child_fail(33, true,
-                          "an empty array failed with %s, not "
-                          "ENOSPC",
-                          ndshm_errname(rc));
+        return test_child_lib_fail(33,
+                                   "an empty array failed with %s, not "
+                                   "ENOSPC",
+                                   ndshm_errname(rc));
     return 0;
 }
 
@@ -566,7 +502,7 @@ static int make_a0(void *arg)
     const int64_t shape[2] = {64, 64};
     double one = 1;
     if (ndshm_array_create(cur_st, "a0", NDSHM_FLOAT64, 2, shape, &one, 0))
-        return child_fail(40, true, "cannot create a0");
+        return test_child_lib_fail(40, "cannot create a0");
     return 0;
 }
 
@@ -576,13 +512,11 @@ static int works_again(void *arg)
     const int64_t shape[1] = {ARRAY_N};
     if (ndshm_array_create(cur_st, "after", NDSHM_FLOAT64, 1, shape, NULL,
                            0) != 0)
-        return child_fail(41, true,
-                          "cannot create an array once there is "
-                          "room");
+        return test_child_lib_fail(41, "cannot create an array once there is "
+                                       "room");
     if (ndshm_view_create(cur_st, "after_view", "after[::2]", 0) != 0)
-        return child_fail(42, true,
-                          "cannot create a view once there is "
-                          "room");
+        return test_child_lib_fail(42, "cannot create a view once there is "
+                                       "room");
     return 0;
 }
 
@@ -624,71 +558,27 @@ END_TEST
 
 /* ---- the same through the tool ------------------------------------------ */
 
-static const char *tool_path(void)
-{
-    static char path[PATH_MAX];
-    const char *env = getenv("NDSHM");
-    if (env != NULL && *env != '\0')
-        return env;
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);
-    if (n > 0) {
-        path[n] = '\0';
-        char *slash = strrchr(path, '/');
-        if (slash != NULL) {
-            strcpy(slash, "/../tools/ndshm");
-            if (access(path, X_OK) == 0)
-                return path;
-        }
-    }
-    ck_abort_msg("the ndshm tool is not found: set $NDSHM to its path");
-    return NULL;
-}
-
 /* Run `ndshm --store STORE args...`; its exit status, stderr in err. */
 static int tool(char *err, size_t cap, const char *arg0, ...)
 {
-    const char *argv[16] = {"ndshm", "--store", store_dir};
-    int argc = 3;
+    const char *args[16] = {"--store", store_dir};
+    int n = 2;
     va_list ap;
     va_start(ap, arg0);
     for (const char *a = arg0; a != NULL; a = va_arg(ap, const char *)) {
-        ck_assert_int_lt(argc, 15);
-        argv[argc++] = a;
+        ck_assert_int_lt(n, 14); /* test_tool_start takes 14 at most */
+        args[n++] = a;
     }
     va_end(ap);
-    argv[argc] = NULL;
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    const char *path = tool_path();
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        alarm(CHILD_ALARM_S);
-        int null = open("/dev/null", O_WRONLY);
-        if (null < 0 || dup2(fds[1], 2) < 0 || dup2(null, 1) < 0)
-            _exit(126);
-        close(fds[0]);
-        execv(path, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    size_t n = 0;
-    ssize_t got;
-    while ((got = read(fds[0], err + n, cap - 1 - n)) > 0 ||
-           (got < 0 && errno == EINTR))
-        if (got > 0)
-            n += (size_t)got;
-    err[n] = '\0';
-    close(fds[0]);
-    int status;
-    pid_t w;
-    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    ck_assert_int_eq(w, pid);
-    int code = exit_code(status, "ndshm");
-    ck_assert_msg(code != 127, "cannot run %s", path);
-    return code;
+    args[n] = NULL;
+    struct test_run r;
+    test_tool_run(&r, NULL, args);
+    snprintf(err, cap, "%s", r.err);
+    ck_assert_msg(r.status != 127, "cannot run %s", test_tool_path());
+    ck_assert_msg(r.status >= 0, "ndshm %s hung", arg0);
+    ck_assert_msg(r.status < 128, "ndshm %s died of signal %d (%s)", arg0,
+                  r.status - 128, strsignal(r.status - 128));
+    return r.status;
 }
 
 /* A failed tool run: exit 1, one line on stderr saying no space. */
@@ -815,9 +705,5 @@ int main(void)
     signal(SIGINT, unmount_on_signal);
     signal(SIGTERM, unmount_on_signal);
     signal(SIGHUP, unmount_on_signal);
-    SRunner *sr = srunner_create(fullspace_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(fullspace_suite(), CK_NORMAL);
 }

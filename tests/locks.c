@@ -33,11 +33,8 @@
 
 #include <check.h>
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,144 +42,15 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ndshm.h"
+#include "testproc.h"
 #include "testutil.h"
-
-#define GUARD_MS 20000 /* the hang guard for one step */
 
 enum { ROWS = 4, COLS = 8 };
 
 /* ---- plumbing ----------------------------------------------------------- */
-
-/* In a child: say why on stderr, and give the exit code. */
-static int child_fail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "child %ld: ", (long)getpid());
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return code;
-}
-
-/* The same after a library call failed, with its detail. */
-static int lib_fail(int code, const char *what)
-{
-    return child_fail(code, "%s: %s", what, ndshm_errmsg());
-}
-
-typedef int (*child_fn)(void *arg);
-
-static pid_t spawn(child_fn fn, void *arg)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0)
-        _exit(fn(arg));
-    return pid;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void nap_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-/*
- * Wait for pid for at most ms (then kill it); its wait status, or -1 if
- * it had to be killed.
- */
-static int reap(pid_t pid, int ms)
-{
-    double end = now_s() + ms / 1000.0;
-    for (;;) {
-        int status;
-        pid_t got = waitpid(pid, &status, WNOHANG);
-        if (got == pid)
-            return status;
-        if (got < 0 && errno != EINTR)
-            return -1;
-        if (now_s() > end) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        nap_ms(1);
-    }
-}
-
-/* Reap pid and require a clean exit 0. */
-static void reap_ok(pid_t pid, const char *what)
-{
-    int status = reap(pid, GUARD_MS);
-    ck_assert_msg(status != -1, "%s hung (killed after %d ms)", what,
-                  GUARD_MS);
-    ck_assert_msg(!WIFSIGNALED(status), "%s died of signal %d", what,
-                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "%s exited with status %d", what, WEXITSTATUS(status));
-}
-
-static void make_pipe(int fds[2])
-{
-    ck_assert_msg(pipe(fds) == 0, "pipe: %s", strerror(errno));
-}
-
-static int send_byte(int fd)
-{
-    return write(fd, "!", 1) == 1 ? 0 : -1;
-}
-
-/* Wait for one byte on fd for at most ms; 0 when it came. */
-static int wait_byte(int fd, int ms)
-{
-    struct pollfd p = {fd, POLLIN, 0};
-    int rc;
-    while ((rc = poll(&p, 1, ms)) < 0 && errno == EINTR)
-        ;
-    if (rc != 1)
-        return -1;
-    char c;
-    return read(fd, &c, 1) == 1 ? 0 : -1;
-}
-
-/* Open the test's store and expr in a child; NULL (and a message) if not. */
-static ndshm_array *child_open(const char *expr, unsigned flags)
-{
-    ndshm_store *st;
-    ndshm_array *a;
-    if (ndshm_store_open(&st, test_dir, 0) != 0) {
-        lib_fail(0, "cannot open the store");
-        return NULL;
-    }
-    if (ndshm_array_open(&a, st, expr, flags) != 0) {
-        child_fail(0, "cannot open '%s': %s", expr, ndshm_errmsg());
-        a = NULL;
-    }
-    ndshm_store_close(st); /* the handle keeps what it needs */
-    return a;
-}
-
-/* Open expr in the test process, failing the test if it does not open. */
-static ndshm_array *open_ok(const char *expr, unsigned flags)
-{
-    ndshm_array *a;
-    ck_assert_msg(ndshm_array_open(&a, test_st, expr, flags) == 0,
-                  "open '%s': %s", expr, ndshm_errmsg());
-    return a;
-}
 
 static void make_a(void)
 {
@@ -213,14 +81,6 @@ static void lock_busy(ndshm_array *a, int mode, double timeout)
 static void unlock_ok(ndshm_array *a)
 {
     ck_assert_msg(ndshm_array_unlock(a) == 0, "unlock: %s", ndshm_errmsg());
-}
-
-/* a[i, j] of a ROWS x COLS int64 window, through the shared mapping. */
-static volatile int64_t *elem(ndshm_array *a, int64_t i, int64_t j)
-{
-    const int64_t *s = ndshm_array_strides(a);
-    return (volatile int64_t *)((char *)ndshm_array_data(a) + i * s[0] +
-                                j * s[1]);
 }
 
 /*
@@ -259,14 +119,14 @@ static ino_t inode_of(const char *path)
 static void wait_blocked(const char *path)
 {
     ino_t ino = inode_of(path);
-    double end = now_s() + GUARD_MS / 1000.0;
+    double end = test_now() + TEST_GUARD_S;
     int n;
     while ((n = blocked_on(ino)) == 0) {
-        ck_assert_msg(now_s() < end, "nobody ever blocked on %s", path);
-        nap_ms(1);
+        ck_assert_msg(test_now() < end, "nobody ever blocked on %s", path);
+        test_nap_us(1000);
     }
     if (n < 0)
-        nap_ms(300);
+        test_nap_us(300000);
 }
 
 /* ---- modes -------------------------------------------------------------- */
@@ -282,14 +142,14 @@ struct probe {
 static int probe_child(void *arg)
 {
     struct probe *p = arg;
-    ndshm_array *a = child_open(p->expr, 0);
+    ndshm_array *a = test_child_open(test_dir, p->expr, 0);
     if (a == NULL)
         return 10;
     int rc = ndshm_array_lock(a, p->mode, 0);
     if (rc != p->want)
-        return child_fail(11, "try-lock of '%s' (mode %d) gave %s, not %s",
-                          p->expr, p->mode, ndshm_errname(rc),
-                          ndshm_errname(p->want));
+        return test_child_fail(
+            11, "try-lock of '%s' (mode %d) gave %s, not %s", p->expr, p->mode,
+            ndshm_errname(rc), ndshm_errname(p->want));
     ndshm_array_close(a);
     return 0;
 }
@@ -300,14 +160,14 @@ static void probe(const char *expr, int mode, int want)
     struct probe p = {expr, mode, want};
     char what[128];
     snprintf(what, sizeof what, "the probe of '%s' (mode %d)", expr, mode);
-    reap_ok(spawn(probe_child, &p), what);
+    test_child_ok(probe_child, &p, what);
 }
 
 START_TEST(shared_locks_coexist)
 {
     make_a();
-    ndshm_array *h1 = open_ok("a", 0), *h2 = open_ok("a[1:3]", 0),
-                *h3 = open_ok("a", 0);
+    ndshm_array *h1 = test_open("a", 0), *h2 = test_open("a[1:3]", 0),
+                *h3 = test_open("a", 0);
     lock_ok(h1, NDSHM_LOCK_SHARED, 0);
     lock_ok(h2, NDSHM_LOCK_SHARED, 0);
     /* in this process and in others, more readers join; no writer */
@@ -331,8 +191,8 @@ END_TEST
 START_TEST(exclusive_excludes_everyone)
 {
     make_a();
-    ndshm_array *x = open_ok("a[1]", 0), *h = open_ok("a", 0),
-                *e = open_ok("a[1, 3]", 0), *r2 = open_ok("a[2]", 0);
+    ndshm_array *x = test_open("a[1]", 0), *h = test_open("a", 0),
+                *e = test_open("a[1, 3]", 0), *r2 = test_open("a[2]", 0);
     lock_ok(x, NDSHM_LOCK_EXCLUSIVE, 0);
     /* two handles conflict even in one process: they are OFD locks */
     lock_busy(h, NDSHM_LOCK_SHARED, 0);
@@ -368,15 +228,16 @@ struct releaser {
 static int late_locker(void *arg)
 {
     struct releaser *r = arg;
-    ndshm_array *a = child_open("a[2:]", 0);
+    ndshm_array *a = test_child_open(test_dir, "a[2:]", 0);
     if (a == NULL)
         return 20;
-    if (send_byte(r->trying[1]) != 0)
-        return child_fail(21, "cannot say trying");
+    if (test_send_byte(r->trying[1]) != 0)
+        return test_child_fail(21, "cannot say trying");
     int rc = ndshm_array_lock(a, NDSHM_LOCK_EXCLUSIVE, r->timeout);
     if (rc != 0)
-        return child_fail(22, "lock (timeout %g) after the release gave %s",
-                          r->timeout, ndshm_errname(rc));
+        return test_child_fail(22,
+                               "lock (timeout %g) after the release gave %s",
+                               r->timeout, ndshm_errname(rc));
     ndshm_array_close(a);
     return 0;
 }
@@ -384,15 +245,15 @@ static int late_locker(void *arg)
 START_TEST(try_and_timed_locks_time_out)
 {
     make_a();
-    ndshm_array *h = open_ok("a[2]", 0), *o = open_ok("a", 0);
+    ndshm_array *h = test_open("a[2]", 0), *o = test_open("a", 0);
     lock_ok(h, NDSHM_LOCK_EXCLUSIVE, 0);
     lock_busy(o, NDSHM_LOCK_EXCLUSIVE, 0);
     lock_busy(o, NDSHM_LOCK_SHARED, 0);
     /* a timed lock gives up, and not before its time */
-    double t0 = now_s();
+    double t0 = test_now();
     lock_busy(o, NDSHM_LOCK_EXCLUSIVE, 0.2);
-    ck_assert_msg(now_s() - t0 >= 0.19, "a 0.2 s lock gave up after %g s",
-                  now_s() - t0);
+    ck_assert_msg(test_now() - t0 >= 0.19, "a 0.2 s lock gave up after %g s",
+                  test_now() - t0);
     lock_busy(o, NDSHM_LOCK_SHARED, 0.05);
     ck_assert_msg(strstr(ndshm_errmsg(), "'a'") != NULL &&
                       strstr(ndshm_errmsg(), "0.05") != NULL,
@@ -401,16 +262,15 @@ START_TEST(try_and_timed_locks_time_out)
     double timeouts[2] = {30.0, -1.0};
     for (int k = 0; k < 2; k++) {
         struct releaser r = {{-1, -1}, timeouts[k]};
-        make_pipe(r.trying);
-        pid_t pid = spawn(late_locker, &r);
-        ck_assert_int_eq(wait_byte(r.trying[0], GUARD_MS), 0);
+        test_pipe(r.trying);
+        pid_t pid = test_spawn(late_locker, &r);
+        ck_assert_int_eq(test_wait_byte(r.trying[0], TEST_GUARD_MS), 0);
         if (timeouts[k] < 0)
             wait_blocked(ndshm_array_path(h));
         unlock_ok(h);
-        reap_ok(pid, "the waiting locker");
+        test_reap_ok(pid, "the waiting locker");
         lock_ok(h, NDSHM_LOCK_EXCLUSIVE, 0);
-        close(r.trying[0]);
-        close(r.trying[1]);
+        test_pipe_close(r.trying);
     }
     ndshm_array_close(h);
     ndshm_array_close(o);
@@ -420,8 +280,8 @@ END_TEST
 START_TEST(locks_convert)
 {
     make_a();
-    ndshm_array *h1 = open_ok("a", 0), *h2 = open_ok("a", 0),
-                *h3 = open_ok("a[3]", 0);
+    ndshm_array *h1 = test_open("a", 0), *h2 = test_open("a", 0),
+                *h3 = test_open("a[3]", 0);
     lock_ok(h1, NDSHM_LOCK_SHARED, 0);
     lock_ok(h1, NDSHM_LOCK_EXCLUSIVE, 0); /* up: nobody else reads */
     lock_busy(h2, NDSHM_LOCK_SHARED, 0);
@@ -452,7 +312,7 @@ END_TEST
 START_TEST(unlock_and_close_release)
 {
     make_a();
-    ndshm_array *h1 = open_ok("a[1:3]", 0), *h2 = open_ok("a", 0);
+    ndshm_array *h1 = test_open("a[1:3]", 0), *h2 = test_open("a", 0);
     /* unlock without a lock is a no-op, twice */
     unlock_ok(h2);
     unlock_ok(h2);
@@ -466,7 +326,7 @@ START_TEST(unlock_and_close_release)
     ndshm_array_close(h2);
     probe("a[2]", NDSHM_LOCK_EXCLUSIVE, 0);
     lock_ok(h1, NDSHM_LOCK_SHARED, 0);
-    ndshm_array *h3 = open_ok("a[2, 2]", 0);
+    ndshm_array *h3 = test_open("a[2, 2]", 0);
     lock_busy(h3, NDSHM_LOCK_EXCLUSIVE, 0);
     ndshm_array_close(h1);
     lock_ok(h3, NDSHM_LOCK_EXCLUSIVE, 0);
@@ -480,8 +340,8 @@ START_TEST(readonly_handles_share_only)
     make_a();
     ck_assert_int_eq(
         ndshm_view_create(test_st, "rov", "a[1:]", NDSHM_READONLY), 0);
-    ndshm_array *ro = open_ok("a", NDSHM_READONLY), *rov = open_ok("rov", 0),
-                *w = open_ok("a[2]", 0);
+    ndshm_array *ro = test_open("a", NDSHM_READONLY),
+                *rov = test_open("rov", 0), *w = test_open("a[2]", 0);
     ck_assert_int_eq(ndshm_array_readonly(rov), 1);
     ck_assert_int_eq(ndshm_array_lock(ro, NDSHM_LOCK_EXCLUSIVE, 0),
                      NDSHM_EREADONLY);
@@ -512,8 +372,8 @@ END_TEST
 START_TEST(empty_window_locks_nothing)
 {
     make_a();
-    ndshm_array *all = open_ok("a", 0), *e1 = open_ok("a[1:1]", 0),
-                *e2 = open_ok("a[:, 3:3]", 0), *o = open_ok("a", 0);
+    ndshm_array *all = test_open("a", 0), *e1 = test_open("a[1:1]", 0),
+                *e2 = test_open("a[:, 3:3]", 0), *o = test_open("a", 0);
     ck_assert_int_eq(ndshm_array_size(e1), 0);
     ck_assert_int_eq(ndshm_array_size(e2), 0);
     lock_ok(all, NDSHM_LOCK_EXCLUSIVE, 0);
@@ -552,37 +412,38 @@ enum { ADDERS = 4, ADDS = 1000, WIN_R = 2, WIN_C = 4 };
 static int adder(void *arg)
 {
     int k = (int)(intptr_t)arg;
-    ndshm_array *w = child_open(k % 2 ? "win" : "a[1:3, 2:6]", 0);
+    ndshm_array *w =
+        test_child_open(test_dir, k % 2 ? "win" : "a[1:3, 2:6]", 0);
     if (w == NULL)
         return 30;
     double timeout = k / 2 % 2 ? 60.0 : -1.0;
     for (int n = 0; n < ADDS; n++) {
         int rc = ndshm_array_lock(w, NDSHM_LOCK_EXCLUSIVE, timeout);
         if (rc != 0)
-            return lib_fail(31, "lock");
+            return test_child_lib_fail(31, "lock");
         if (k % 2 == 0) {
             int64_t buf[WIN_R][WIN_C];
             if (ndshm_array_read(w, buf, NULL) != 0)
-                return lib_fail(32, "read");
+                return test_child_lib_fail(32, "read");
             sched_yield();
             for (int i = 0; i < WIN_R; i++)
                 for (int j = 0; j < WIN_C; j++)
                     buf[i][j]++;
             if (ndshm_array_write(w, buf, NULL) != 0)
-                return lib_fail(33, "write");
+                return test_child_lib_fail(33, "write");
         } else {
             int64_t v[WIN_R][WIN_C];
             for (int i = 0; i < WIN_R; i++)
                 for (int j = 0; j < WIN_C; j++)
-                    v[i][j] = *elem(w, i, j);
+                    v[i][j] = *test_elem(w, i, j);
             sched_yield();
             for (int i = 0; i < WIN_R; i++)
                 for (int j = 0; j < WIN_C; j++)
-                    *elem(w, i, j) = v[i][j] + 1;
+                    *test_elem(w, i, j) = v[i][j] + 1;
             ndshm_array_notify(w);
         }
         if (ndshm_array_unlock(w) != 0)
-            return lib_fail(34, "unlock");
+            return test_child_lib_fail(34, "unlock");
     }
     ndshm_array_close(w);
     return 0;
@@ -594,16 +455,16 @@ START_TEST(exclusive_lock_loses_no_update)
     ck_assert_int_eq(ndshm_view_create(test_st, "win", "a[1:3, 2:6]", 0), 0);
     pid_t pids[ADDERS];
     for (int k = 0; k < ADDERS; k++)
-        pids[k] = spawn(adder, (void *)(intptr_t)k);
+        pids[k] = test_spawn(adder, (void *)(intptr_t)k);
     for (int k = 0; k < ADDERS; k++)
-        reap_ok(pids[k], "an adder");
-    ndshm_array *a = open_ok("a", NDSHM_READONLY);
+        test_reap_ok(pids[k], "an adder");
+    ndshm_array *a = test_open("a", NDSHM_READONLY);
     for (int i = 0; i < ROWS; i++)
         for (int j = 0; j < COLS; j++) {
             int inside = i >= 1 && i < 3 && j >= 2 && j < 6;
-            ck_assert_msg(*elem(a, i, j) == (inside ? ADDERS * ADDS : 0),
+            ck_assert_msg(*test_elem(a, i, j) == (inside ? ADDERS * ADDS : 0),
                           "a[%d, %d] is %lld, not %d", i, j,
-                          (long long)*elem(a, i, j),
+                          (long long)*test_elem(a, i, j),
                           inside ? ADDERS * ADDS : 0);
         }
     /* every add was one write or one notify */
@@ -625,15 +486,15 @@ struct holder {
 static int holder_child(void *arg)
 {
     struct holder *h = arg;
-    ndshm_array *a = child_open(h->expr, 0);
+    ndshm_array *a = test_child_open(test_dir, h->expr, 0);
     if (a == NULL)
         return 40;
     if (ndshm_array_lock(a, h->mode, 0) != 0)
-        return lib_fail(41, "the holder's lock");
-    if (send_byte(h->ready[1]) != 0)
-        return child_fail(42, "cannot say ready");
-    if (wait_byte(h->release[0], 2 * GUARD_MS) != 0)
-        return child_fail(43, "never told to let go");
+        return test_child_lib_fail(41, "the holder's lock");
+    if (test_send_byte(h->ready[1]) != 0)
+        return test_child_fail(42, "cannot say ready");
+    if (test_wait_byte(h->release[0], 2 * TEST_GUARD_MS) != 0)
+        return test_child_fail(43, "never told to let go");
     ndshm_array_close(a);
     return 0;
 }
@@ -642,22 +503,20 @@ static pid_t start_holder(struct holder *h, const char *expr, int mode)
 {
     h->expr = expr;
     h->mode = mode;
-    make_pipe(h->ready);
-    make_pipe(h->release);
-    pid_t pid = spawn(holder_child, h);
-    ck_assert_msg(wait_byte(h->ready[0], GUARD_MS) == 0,
+    test_pipe(h->ready);
+    test_pipe(h->release);
+    pid_t pid = test_spawn(holder_child, h);
+    ck_assert_msg(test_wait_byte(h->ready[0], TEST_GUARD_MS) == 0,
                   "the holder of '%s' never got its lock", expr);
     return pid;
 }
 
 static void stop_holder(struct holder *h, pid_t pid)
 {
-    ck_assert_int_eq(send_byte(h->release[1]), 0);
-    reap_ok(pid, "the holder");
-    close(h->ready[0]);
-    close(h->ready[1]);
-    close(h->release[0]);
-    close(h->release[1]);
+    ck_assert_int_eq(test_send_byte(h->release[1]), 0);
+    test_reap_ok(pid, "the holder");
+    test_pipe_close(h->ready);
+    test_pipe_close(h->release);
 }
 
 START_TEST(disjoint_windows_do_not_wait)
@@ -704,31 +563,22 @@ struct blocked {
 static int blocked_locker(void *arg)
 {
     struct blocked *b = arg;
-    ndshm_array *a = child_open(b->expr, 0);
+    ndshm_array *a = test_child_open(test_dir, b->expr, 0);
     if (a == NULL)
         return 50;
-    if (send_byte(b->trying[1]) != 0)
-        return child_fail(51, "cannot say trying");
+    if (test_send_byte(b->trying[1]) != 0)
+        return test_child_fail(51, "cannot say trying");
     int rc = ndshm_array_lock(a, b->mode, -1);
     if (rc != 0)
-        return lib_fail(52, "blocking lock");
+        return test_child_lib_fail(52, "blocking lock");
     ndshm_array_close(a);
     return 0;
-}
-
-static void kill_and_reap(pid_t pid)
-{
-    ck_assert_int_eq(kill(pid, SIGKILL), 0);
-    int status = reap(pid, GUARD_MS);
-    ck_assert_msg(status != -1 && WIFSIGNALED(status) &&
-                      WTERMSIG(status) == SIGKILL,
-                  "the holder did not die of SIGKILL");
 }
 
 START_TEST(killed_holder_releases)
 {
     make_a();
-    ndshm_array *o = open_ok("a[1:3]", 0), *path_of = open_ok("a", 0);
+    ndshm_array *o = test_open("a[1:3]", 0), *path_of = test_open("a", 0);
     int modes[2] = {NDSHM_LOCK_EXCLUSIVE, NDSHM_LOCK_SHARED};
     for (int m = 0; m < 2; m++) {
         struct holder h;
@@ -736,20 +586,18 @@ START_TEST(killed_holder_releases)
         lock_busy(o, NDSHM_LOCK_EXCLUSIVE, 0);
         /* a process already blocked on it gets it when the holder dies */
         struct blocked b = {"a[2, 4]", NDSHM_LOCK_EXCLUSIVE, {-1, -1}};
-        make_pipe(b.trying);
-        pid_t bp = spawn(blocked_locker, &b);
-        ck_assert_int_eq(wait_byte(b.trying[0], GUARD_MS), 0);
+        test_pipe(b.trying);
+        pid_t bp = test_spawn(blocked_locker, &b);
+        ck_assert_int_eq(test_wait_byte(b.trying[0], TEST_GUARD_MS), 0);
         wait_blocked(ndshm_array_path(path_of));
         ck_assert_int_eq(waitpid(bp, NULL, WNOHANG), 0);
-        kill_and_reap(hp);
-        reap_ok(bp, "the process blocked on the dead holder's lock");
+        test_kill_and_reap(hp, "the holder");
+        test_reap_ok(bp, "the process blocked on the dead holder's lock");
         lock_ok(o, NDSHM_LOCK_EXCLUSIVE, 10);
         unlock_ok(o);
-        for (int k = 0; k < 2; k++) {
-            close(h.ready[k]);
-            close(h.release[k]);
-            close(b.trying[k]);
-        }
+        test_pipe_close(h.ready);
+        test_pipe_close(h.release);
+        test_pipe_close(b.trying);
     }
     ndshm_array_close(o);
     ndshm_array_close(path_of);
@@ -768,24 +616,24 @@ struct forking_holder {
 static int forking_holder(void *arg)
 {
     struct forking_holder *f = arg;
-    ndshm_array *a = child_open("a[1]", 0);
+    ndshm_array *a = test_child_open(test_dir, "a[1]", 0);
     if (a == NULL)
         return 60;
     if (ndshm_array_lock(a, NDSHM_LOCK_EXCLUSIVE, 0) != 0)
-        return lib_fail(61, "the holder's lock");
+        return test_child_lib_fail(61, "the holder's lock");
     pid_t worker = fork();
     if (worker < 0)
-        return child_fail(62, "fork: %s", strerror(errno));
+        return test_child_fail(62, "fork: %s", strerror(errno));
     if (worker == 0) {
         /* ends when the test closes its end of the pipe, or after the
          * hang guard */
         struct pollfd p = {f->child_done[0], POLLIN, 0};
         close(f->child_done[1]);
-        poll(&p, 1, 2 * GUARD_MS);
+        poll(&p, 1, 2 * TEST_GUARD_MS);
         _exit(0);
     }
-    if (send_byte(f->ready[1]) != 0)
-        return child_fail(63, "cannot say ready");
+    if (test_send_byte(f->ready[1]) != 0)
+        return test_child_fail(63, "cannot say ready");
     for (;;)
         pause();
 }
@@ -798,15 +646,15 @@ static int forking_holder(void *arg)
 START_TEST(killed_holder_with_a_forked_child_releases)
 {
     make_a();
-    ndshm_array *o = open_ok("a[1]", 0);
+    ndshm_array *o = test_open("a[1]", 0);
     struct forking_holder f;
-    make_pipe(f.ready);
-    make_pipe(f.child_done);
-    pid_t hp = spawn(forking_holder, &f);
-    ck_assert_int_eq(wait_byte(f.ready[0], GUARD_MS), 0);
+    test_pipe(f.ready);
+    test_pipe(f.child_done);
+    pid_t hp = test_spawn(forking_holder, &f);
+    ck_assert_int_eq(test_wait_byte(f.ready[0], TEST_GUARD_MS), 0);
     close(f.child_done[0]);
     lock_busy(o, NDSHM_LOCK_EXCLUSIVE, 0);
-    kill_and_reap(hp);
+    test_kill_and_reap(hp, "the holder");
     /* the holder's child lives on (until we close child_done) */
     int rc = ndshm_array_lock(o, NDSHM_LOCK_EXCLUSIVE, 2.0);
     close(f.child_done[1]); /* the orphaned worker exits */
@@ -825,12 +673,12 @@ static int recreate_a(void *arg)
     (void)arg;
     ndshm_store *st;
     if (ndshm_store_open(&st, test_dir, 0) != 0)
-        return lib_fail(65, "store");
+        return test_child_lib_fail(65, "store");
     const int64_t shape[2] = {ROWS, COLS};
     if (ndshm_remove(st, "a") != 0)
-        return lib_fail(66, "remove a");
+        return test_child_lib_fail(66, "remove a");
     if (ndshm_array_create(st, "a", NDSHM_INT64, 2, shape, NULL, 0) != 0)
-        return lib_fail(67, "create a again");
+        return test_child_lib_fail(67, "create a again");
     ndshm_store_close(st);
     return 0;
 }
@@ -840,15 +688,15 @@ static int recreate_a(void *arg)
 START_TEST(lock_taken_before_removal_holds)
 {
     make_a();
-    ndshm_array *h1 = open_ok("a", 0), *h2 = open_ok("a[2]", 0);
+    ndshm_array *h1 = test_open("a", 0), *h2 = test_open("a[2]", 0);
     /* h2 locks once first: see lock_after_removal for why */
     lock_ok(h2, NDSHM_LOCK_SHARED, 0);
     unlock_ok(h2);
     lock_ok(h1, NDSHM_LOCK_EXCLUSIVE, 0);
-    reap_ok(spawn(recreate_a, NULL), "the process re-creating a");
+    test_child_ok(recreate_a, NULL, "the process re-creating a");
     ck_assert_int_eq(ndshm_array_stale(h1), 1);
     lock_busy(h2, NDSHM_LOCK_SHARED, 0);
-    ndshm_array *fresh = open_ok("a", 0);
+    ndshm_array *fresh = test_open("a", 0);
     ck_assert_uint_ne(ndshm_array_id(fresh), ndshm_array_id(h1));
     lock_ok(fresh, NDSHM_LOCK_EXCLUSIVE, 0);
     probe("a[2]", NDSHM_LOCK_SHARED, NDSHM_ETIMEDOUT); /* fresh's */
@@ -867,13 +715,13 @@ END_TEST
 START_TEST(lock_after_removal)
 {
     make_a();
-    ndshm_array *h1 = open_ok("a", 0), *h2 = open_ok("a[2]", 0),
-                *early = open_ok("a[3]", 0);
+    ndshm_array *h1 = test_open("a", 0), *h2 = test_open("a[2]", 0),
+                *early = test_open("a[3]", 0);
     lock_ok(early, NDSHM_LOCK_SHARED, 0);
     unlock_ok(early);
     ck_assert_int_eq(ndshm_remove(test_st, "a"), 0);
     make_a(); /* a new array under the old name: other locks */
-    ndshm_array *fresh = open_ok("a", 0);
+    ndshm_array *fresh = test_open("a", 0);
     lock_ok(fresh, NDSHM_LOCK_EXCLUSIVE, 0);
     /* a handle that had locked before the removal can lock again */
     lock_ok(early, NDSHM_LOCK_EXCLUSIVE, 0);
@@ -896,105 +744,6 @@ END_TEST
 
 /* ---- the tool's set ----------------------------------------------------- */
 
-/* The tool: $NDSHM, or tools/ndshm next to this test's build directory. */
-static const char *tool_path(void)
-{
-    static char path[PATH_MAX];
-    const char *env = getenv("NDSHM");
-    if (env != NULL && *env != '\0')
-        return env;
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);
-    if (n <= 0)
-        return NULL;
-    path[n] = '\0';
-    char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        return NULL;
-    strcpy(slash, "/../tools/ndshm");
-    return access(path, X_OK) == 0 ? path : NULL;
-}
-
-/* A run of the tool: its exit status (-1: killed as hung) and output. */
-struct run {
-    pid_t pid;
-    int out_fd, err_fd;
-    int status;
-    char out[4096], err[4096];
-};
-
-/* Start "ndshm ARGS..." (NULL-terminated) on the test's store. */
-static void tool_start(struct run *r, const char *const *args)
-{
-    const char *tool = tool_path();
-    ck_assert_ptr_nonnull(tool);
-    const char *argv[16];
-    int n = 0;
-    argv[n++] = "ndshm";
-    for (; *args && n < 15; args++)
-        argv[n++] = *args;
-    argv[n] = NULL;
-    int out[2], err[2];
-    make_pipe(out);
-    make_pipe(err);
-    fflush(NULL);
-    r->pid = fork();
-    ck_assert_int_ge(r->pid, 0);
-    if (r->pid == 0) {
-        setenv("NDSHM_STORE", test_dir, 1);
-        setenv("LC_ALL", "C", 1);
-        dup2(out[1], 1);
-        dup2(err[1], 2);
-        close(out[0]);
-        close(err[0]);
-        execv(tool, (char *const *)argv);
-        _exit(127);
-    }
-    close(out[1]);
-    close(err[1]);
-    r->out_fd = out[0];
-    r->err_fd = err[0];
-}
-
-/* Collect what the run prints until it exits (bounded). */
-static void tool_finish(struct run *r)
-{
-    size_t len[2] = {0, 0};
-    char *buf[2] = {r->out, r->err};
-    int fds[2] = {r->out_fd, r->err_fd};
-    double end = now_s() + GUARD_MS / 1000.0;
-    while ((fds[0] >= 0 || fds[1] >= 0) && now_s() < end) {
-        struct pollfd p[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
-        if (poll(p, 2, 100) < 0 && errno != EINTR)
-            break;
-        for (int k = 0; k < 2; k++) {
-            if (fds[k] < 0 || !(p[k].revents & (POLLIN | POLLHUP)))
-                continue;
-            ssize_t got = read(fds[k], buf[k] + len[k], 4095 - len[k]);
-            if (got <= 0) {
-                close(fds[k]);
-                fds[k] = -1;
-            } else {
-                len[k] += (size_t)got;
-            }
-        }
-    }
-    for (int k = 0; k < 2; k++) {
-        buf[k][len[k]] = '\0';
-        if (fds[k] >= 0)
-            close(fds[k]);
-    }
-    int status = reap(r->pid, 1000);
-    r->status = status == -1        ? -1
-                : WIFEXITED(status) ? WEXITSTATUS(status)
-                                    : 128 + WTERMSIG(status);
-}
-
-static void tool_run(struct run *r, const char *const *args)
-{
-    tool_start(r, args);
-    tool_finish(r);
-}
-
 static int count_lines(const char *s)
 {
     int n = 0;
@@ -1006,8 +755,9 @@ static int count_lines(const char *s)
 static void expect_row0(ndshm_array *a, const int64_t want[COLS])
 {
     for (int j = 0; j < COLS; j++)
-        ck_assert_msg(*elem(a, 0, j) == want[j], "a[0, %d] is %lld, not %lld",
-                      j, (long long)*elem(a, 0, j), (long long)want[j]);
+        ck_assert_msg(*test_elem(a, 0, j) == want[j],
+                      "a[0, %d] is %lld, not %lld", j,
+                      (long long)*test_elem(a, 0, j), (long long)want[j]);
 }
 
 struct set_holder {
@@ -1022,44 +772,41 @@ struct set_holder {
 static int set_holder_child(void *arg)
 {
     struct set_holder *h = arg;
-    ndshm_array *a = child_open("a[0]", 0);
+    ndshm_array *a = test_child_open(test_dir, "a[0]", 0);
     if (a == NULL)
         return 70;
     if (ndshm_array_lock(a, NDSHM_LOCK_EXCLUSIVE, 0) != 0)
-        return lib_fail(71, "the holder's lock");
-    if (send_byte(h->ready[1]) != 0)
-        return child_fail(72, "cannot say ready");
-    if (wait_byte(h->release[0], 2 * GUARD_MS) != 0)
-        return child_fail(73, "never told to let go");
+        return test_child_lib_fail(71, "the holder's lock");
+    if (test_send_byte(h->ready[1]) != 0)
+        return test_child_fail(72, "cannot say ready");
+    if (test_wait_byte(h->release[0], 2 * TEST_GUARD_MS) != 0)
+        return test_child_fail(73, "never told to let go");
     volatile int64_t *row = ndshm_array_data(a);
     for (int j = 0; j < COLS; j++)
         if (row[j] != 0)
-            return child_fail(74, "a[0, %d] became %lld while locked", j,
-                              (long long)row[j]);
+            return test_child_fail(74, "a[0, %d] became %lld while locked", j,
+                                   (long long)row[j]);
     int64_t one = 1;
     if (ndshm_array_fill(a, &one) != 0)
-        return lib_fail(75, "the marker");
+        return test_child_lib_fail(75, "the marker");
     if (ndshm_array_unlock(a) != 0)
-        return lib_fail(76, "unlock");
+        return test_child_lib_fail(76, "unlock");
     ndshm_array_close(a);
     return 0;
 }
 
 START_TEST(cli_set_takes_the_lock)
 {
-    if (tool_path() == NULL) {
-        fprintf(stderr, "cli_set_takes_the_lock: no ndshm tool (set "
-                        "NDSHM); not run\n");
+    if (!test_have_tool("cli_set_takes_the_lock"))
         return;
-    }
     make_a();
-    ndshm_array *a = open_ok("a", NDSHM_READONLY);
+    ndshm_array *a = test_open("a", NDSHM_READONLY);
     const int64_t zeros[COLS] = {0};
     struct set_holder h;
-    make_pipe(h.ready);
-    make_pipe(h.release);
-    pid_t hp = spawn(set_holder_child, &h);
-    ck_assert_int_eq(wait_byte(h.ready[0], GUARD_MS), 0);
+    test_pipe(h.ready);
+    test_pipe(h.release);
+    pid_t hp = test_spawn(set_holder_child, &h);
+    ck_assert_int_eq(test_wait_byte(h.ready[0], TEST_GUARD_MS), 0);
     uint64_t v0 = ndshm_array_version(a);
 
     /* while held: exit 3, one line on stderr, nothing written */
@@ -1071,8 +818,8 @@ START_TEST(cli_set_takes_the_lock)
         (const char *const[]){"set", "a[:, 7]", "5", "-t", "0", NULL},
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-        struct run r;
-        tool_run(&r, cases[c]);
+        struct test_run r;
+        test_tool_run(&r, test_dir, cases[c]);
         ck_assert_msg(r.status == 3,
                       "'ndshm set %s' under the lock exited "
                       "%d, not 3 (stderr: %s)",
@@ -1085,24 +832,26 @@ START_TEST(cli_set_takes_the_lock)
         ck_assert_uint_eq(ndshm_array_version(a), v0);
     }
     /* a disjoint row is written at once */
-    struct run r;
-    tool_run(
-        &r, (const char *const[]){"set", "a[1]", "6", "--timeout", "0", NULL});
+    struct test_run r;
+    test_tool_run(
+        &r, test_dir,
+        (const char *const[]){"set", "a[1]", "6", "--timeout", "0", NULL});
     ck_assert_msg(r.status == 0, "set a[1]: %d %s", r.status, r.err);
-    ck_assert_int_eq(*elem(a, 1, 0), 6);
-    ck_assert_int_eq(*elem(a, 1, 7), 6);
+    ck_assert_int_eq(*test_elem(a, 1, 0), 6);
+    ck_assert_int_eq(*test_elem(a, 1, 7), 6);
     ck_assert_uint_eq(ndshm_array_version(a), v0 + 1);
 
     /* without a timeout, set waits; it writes after the holder let go */
-    struct run bg;
-    tool_start(&bg, (const char *const[]){"set", "a[0, 2:5]", "7", NULL});
+    struct test_run bg;
+    test_tool_start(&bg, test_dir,
+                    (const char *const[]){"set", "a[0, 2:5]", "7", NULL});
     wait_blocked(ndshm_array_path(a));
     ck_assert_msg(waitpid(bg.pid, NULL, WNOHANG) == 0,
                   "set did not wait for the lock");
     expect_row0(a, zeros);
-    ck_assert_int_eq(send_byte(h.release[1]), 0);
-    reap_ok(hp, "the holder (which checks a[0] stayed untouched)");
-    tool_finish(&bg);
+    ck_assert_int_eq(test_send_byte(h.release[1]), 0);
+    test_reap_ok(hp, "the holder (which checks a[0] stayed untouched)");
+    test_tool_finish(&bg);
     ck_assert_msg(bg.status == 0, "the waiting set exited %d: %s", bg.status,
                   bg.err);
     const int64_t after[COLS] = {1, 1, 7, 7, 7, 1, 1, 1};
@@ -1110,15 +859,14 @@ START_TEST(cli_set_takes_the_lock)
     ck_assert_uint_eq(ndshm_array_version(a), v0 + 3);
 
     /* released: a timed set succeeds */
-    tool_run(&r, (const char *const[]){"set", "a[0]", "9", "--timeout", "0.2",
-                                       NULL});
+    test_tool_run(
+        &r, test_dir,
+        (const char *const[]){"set", "a[0]", "9", "--timeout", "0.2", NULL});
     ck_assert_msg(r.status == 0, "set after release: %d %s", r.status, r.err);
-    ck_assert_int_eq(*elem(a, 0, 4), 9);
+    ck_assert_int_eq(*test_elem(a, 0, 4), 9);
     ndshm_array_close(a);
-    for (int k = 0; k < 2; k++) {
-        close(h.ready[k]);
-        close(h.release[k]);
-    }
+    test_pipe_close(h.ready);
+    test_pipe_close(h.release);
 }
 END_TEST
 
@@ -1131,7 +879,7 @@ struct reader_arg {
 static int locked_reader(void *arg)
 {
     struct reader_arg *ra = arg;
-    ndshm_array *a = child_open("a", NDSHM_READONLY);
+    ndshm_array *a = test_child_open(test_dir, "a", NDSHM_READONLY);
     if (a == NULL)
         return 80;
     int rounds = 0;
@@ -1140,18 +888,19 @@ static int locked_reader(void *arg)
         if (poll(&p, 1, 0) == 1 && rounds > 0)
             break;
         if (ndshm_array_lock(a, NDSHM_LOCK_SHARED, 30) != 0)
-            return lib_fail(81, "shared lock");
-        int64_t first = *elem(a, 0, 0);
+            return test_child_lib_fail(81, "shared lock");
+        int64_t first = *test_elem(a, 0, 0);
         for (int i = 0; i < ROWS; i++)
             for (int j = 0; j < COLS; j++)
-                if (*elem(a, i, j) != first)
-                    return child_fail(82,
-                                      "under a shared lock a[%d, %d] is "
-                                      "%lld but a[0, 0] is %lld",
-                                      i, j, (long long)*elem(a, i, j),
-                                      (long long)first);
+                if (*test_elem(a, i, j) != first)
+                    return test_child_fail(82,
+                                           "under a shared lock a[%d, %d] is "
+                                           "%lld but a[0, 0] is %lld",
+                                           i, j,
+                                           (long long)*test_elem(a, i, j),
+                                           (long long)first);
         if (ndshm_array_unlock(a) != 0)
-            return lib_fail(83, "unlock");
+            return test_child_lib_fail(83, "unlock");
         rounds++;
     }
     ndshm_array_close(a);
@@ -1160,24 +909,22 @@ static int locked_reader(void *arg)
 
 START_TEST(cli_set_writes_whole_windows_under_lock)
 {
-    if (tool_path() == NULL) {
-        fprintf(stderr, "cli_set_writes_whole_windows_under_lock: no ndshm "
-                        "tool (set NDSHM); not run\n");
+    if (!test_have_tool("cli_set_writes_whole_windows_under_lock"))
         return;
-    }
     make_a();
     struct reader_arg ra;
-    make_pipe(ra.stop);
-    pid_t rp = spawn(locked_reader, &ra);
+    test_pipe(ra.stop);
+    pid_t rp = test_spawn(locked_reader, &ra);
     for (int n = 1; n <= 20; n++) {
         char v[16];
         snprintf(v, sizeof v, "%d", n);
-        struct run r;
-        tool_run(&r, (const char *const[]){"set", "a", v, NULL});
+        struct test_run r;
+        test_tool_run(&r, test_dir,
+                      (const char *const[]){"set", "a", v, NULL});
         ck_assert_msg(r.status == 0, "set a %d: %d %s", n, r.status, r.err);
     }
-    ck_assert_int_eq(send_byte(ra.stop[1]), 0);
-    reap_ok(rp, "the reader under shared locks");
+    ck_assert_int_eq(test_send_byte(ra.stop[1]), 0);
+    test_reap_ok(rp, "the reader under shared locks");
 }
 END_TEST
 
@@ -1212,9 +959,6 @@ static Suite *locks_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(locks_suite());
-    srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    /* CK_VERBOSITY=verbose lists each test */
+    return test_run_suite(locks_suite(), CK_ENV);
 }

@@ -28,121 +28,23 @@
 #include "config.h"
 
 #include <check.h>
-#include <errno.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ndshm.h"
+#include "testproc.h"
 #include "testutil.h"
 
 #define STEP_MS 10000 /* the hang guard for one wait */
+#define NAP_US  20    /* between two looks at shared memory */
 
 enum { ROWS = 4, COLS = 8 };
 
 static char *dir; /* the store of the current test */
 
 /* ---- plumbing ----------------------------------------------------------- */
-
-static int say_fail(int code, const char *detail, const char *fmt,
-                    va_list ap)
-{
-    fprintf(stderr, "child %ld: ", (long)getpid());
-    vfprintf(stderr, fmt, ap);
-    if (detail)
-        fprintf(stderr, ": %s", detail);
-    fprintf(stderr, "\n");
-    fflush(stderr);
-    return code;
-}
-
-/* In a child: say why, and give the exit code. */
-static int child_fail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    say_fail(code, NULL, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-/* The same after a library call failed: with its detail message. */
-static int lib_fail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    say_fail(code, ndshm_errmsg(), fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-typedef int (*child_fn)(void *arg);
-
-static pid_t spawn(child_fn fn, void *arg)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0)
-        _exit(fn(arg));
-    return pid;
-}
-
-static void wait_ok(pid_t pid, const char *what)
-{
-    int status;
-    pid_t got;
-    while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    ck_assert_msg(got == pid, "waitpid %s: %s", what, strerror(errno));
-    ck_assert_msg(!WIFSIGNALED(status), "%s died of signal %d", what,
-                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "%s exited with status %d", what, WEXITSTATUS(status));
-}
-
-/* Wait for one byte on fd for at most ms; 0 when it came. */
-static int wait_byte(int fd, int ms)
-{
-    struct pollfd p = {fd, POLLIN, 0};
-    int rc;
-    while ((rc = poll(&p, 1, ms)) < 0 && errno == EINTR)
-        ;
-    if (rc != 1)
-        return -1;
-    char c;
-    return read(fd, &c, 1) == 1 ? 0 : -1;
-}
-
-static int send_byte(int fd)
-{
-    return write(fd, "!", 1) == 1 ? 0 : -1;
-}
-
-static void make_pipe(int fds[2])
-{
-    ck_assert_msg(pipe(fds) == 0, "pipe: %s", strerror(errno));
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void nap(void)
-{
-    struct timespec ts = {0, 20000}; /* 20 us */
-    nanosleep(&ts, NULL);
-}
 
 /* Open the test's store and an expression in a child. */
 static int child_open(ndshm_store **st, ndshm_array **a, const char *expr,
@@ -159,13 +61,6 @@ static int child_open(ndshm_store **st, ndshm_array **a, const char *expr,
     return 0;
 }
 
-static volatile int64_t *elem2(ndshm_array *a, int64_t i, int64_t j)
-{
-    const int64_t *s = ndshm_array_strides(a);
-    return (volatile int64_t *)((char *)ndshm_array_data(a) + i * s[0] +
-                                j * s[1]);
-}
-
 /*
  * A fresh, empty store for the current test, in dir for the children to
  * open: inside the test case's directory (test_case_setup), so that a
@@ -179,9 +74,9 @@ static ndshm_store *make_store(void)
 static void make_zeros(ndshm_store *st, const char *name)
 {
     const int64_t shape[2] = {ROWS, COLS};
-    ck_assert_msg(ndshm_array_create(st, name, NDSHM_INT64, 2, shape, NULL,
-                                     0) == 0,
-                  "create %s: %s", name, ndshm_errmsg());
+    ck_assert_msg(
+        ndshm_array_create(st, name, NDSHM_INT64, 2, shape, NULL, 0) == 0,
+        "create %s: %s", name, ndshm_errmsg());
 }
 
 static void make_view(ndshm_store *st, const char *name, const char *expr)
@@ -217,9 +112,9 @@ static void done_store(void)
 enum { WRITERS = 4, OBSERVERS = 2, VALUES = 200 };
 
 struct plan {
-    int ack[WRITERS][2];  /* observers -> writer k, one byte per value */
-    int ready[2];         /* every process -> parent, once mapped */
-    int go[2];            /* parent -> writers, once everyone is mapped */
+    int ack[WRITERS][2]; /* observers -> writer k, one byte per value */
+    int ready[2];        /* every process -> parent, once mapped */
+    int go[2];           /* parent -> writers, once everyone is mapped */
 };
 
 /* The value writer k writes v (1..VALUES), and where in its view. */
@@ -249,24 +144,28 @@ static int writer(void *arg)
     ndshm_store *st;
     ndshm_array *v;
     if (child_open(&st, &v, name, 0) != 0)
-        return lib_fail(10, "writer %d: cannot open %s", w->k, name);
+        return test_child_lib_fail(10, "writer %d: cannot open %s", w->k,
+                                   name);
     const int64_t *sh = ndshm_array_shape(v), *sd = ndshm_array_strides(v);
     if (ndshm_array_ndim(v) != 2 || sh[0] != ROWS || sh[1] != 2 ||
         sd[0] != COLS * 8 || sd[1] != WRITERS * 8 ||
         ndshm_array_offset(v) != 4096 + 8 * w->k || ndshm_array_readonly(v))
-        return child_fail(11, "writer %d: %s is not arr[:, %d::%d]", w->k,
-                          name, w->k, WRITERS);
-    if (send_byte(p->ready[1]) != 0 || wait_byte(p->go[0], STEP_MS) != 0)
-        return child_fail(12, "writer %d: no go", w->k);
+        return test_child_fail(11, "writer %d: %s is not arr[:, %d::%d]", w->k,
+                               name, w->k, WRITERS);
+    if (test_send_byte(p->ready[1]) != 0 ||
+        test_wait_byte(p->go[0], STEP_MS) != 0)
+        return test_child_fail(12, "writer %d: no go", w->k);
     for (int val = 1; val <= VALUES; val++) {
         int i, j;
         where(val, &i, &j);
-        *elem2(v, i, j) = value_of(w->k, val); /* a plain store */
+        *test_elem(v, i, j) = value_of(w->k, val); /* a plain store */
         ndshm_array_notify(v);
         for (int o = 0; o < OBSERVERS; o++)
-            if (wait_byte(p->ack[w->k][0], STEP_MS) != 0)
-                return child_fail(13, "writer %d: value %d not "
-                                  "acknowledged", w->k, val);
+            if (test_wait_byte(p->ack[w->k][0], STEP_MS) != 0)
+                return test_child_fail(13,
+                                       "writer %d: value %d not "
+                                       "acknowledged",
+                                       w->k, val);
     }
     ndshm_array_close(v);
     ndshm_store_close(st);
@@ -279,14 +178,14 @@ static int observer(void *arg)
     ndshm_store *st;
     ndshm_array *a;
     if (child_open(&st, &a, "arr", NDSHM_READONLY) != 0)
-        return lib_fail(20, "observer: cannot open arr");
-    if (send_byte(p->ready[1]) != 0)
-        return child_fail(21, "observer: cannot say ready");
+        return test_child_lib_fail(20, "observer: cannot open arr");
+    if (test_send_byte(p->ready[1]) != 0)
+        return test_child_fail(21, "observer: cannot say ready");
     int next[WRITERS];
     double since[WRITERS];
     for (int k = 0; k < WRITERS; k++) {
         next[k] = 1;
-        since[k] = now_s();
+        since[k] = test_now();
     }
     int left = WRITERS;
     while (left > 0) {
@@ -297,24 +196,25 @@ static int observer(void *arg)
             int i, j;
             where(next[k], &i, &j);
             /* writer k's view element (i, j) is arr[i, k + WRITERS*j] */
-            int64_t seen = *elem2(a, i, k + WRITERS * j);
+            int64_t seen = *test_elem(a, i, k + WRITERS * j);
             if (seen == value_of(k, next[k])) {
-                if (send_byte(p->ack[k][1]) != 0)
-                    return child_fail(22, "observer: cannot ack");
+                if (test_send_byte(p->ack[k][1]) != 0)
+                    return test_child_fail(22, "observer: cannot ack");
                 next[k]++;
-                since[k] = now_s();
+                since[k] = test_now();
                 progress = 1;
                 if (next[k] > VALUES)
                     left--;
-            } else if (now_s() - since[k] > STEP_MS / 1000.0) {
-                return child_fail(23, "observer: never saw value %d of "
-                                  "writer %d at arr[%d, %d] (it holds %lld)",
-                                  next[k], k, i, k + WRITERS * j,
-                                  (long long)seen);
+            } else if (test_now() - since[k] > STEP_MS / 1000.0) {
+                return test_child_fail(
+                    23,
+                    "observer: never saw value %d of "
+                    "writer %d at arr[%d, %d] (it holds %lld)",
+                    next[k], k, i, k + WRITERS * j, (long long)seen);
             }
         }
         if (!progress)
-            nap();
+            test_nap_us(NAP_US);
     }
     ndshm_array_close(a);
     ndshm_store_close(st);
@@ -335,29 +235,29 @@ START_TEST(every_write_observed)
 
     static struct plan p;
     for (int k = 0; k < WRITERS; k++)
-        make_pipe(p.ack[k]);
-    make_pipe(p.ready);
-    make_pipe(p.go);
+        test_pipe(p.ack[k]);
+    test_pipe(p.ready);
+    test_pipe(p.go);
     pid_t obs[OBSERVERS], wr[WRITERS];
     struct writer_arg wa[WRITERS];
     for (int o = 0; o < OBSERVERS; o++)
-        obs[o] = spawn(observer, &p);
+        obs[o] = test_spawn(observer, &p);
     for (int k = 0; k < WRITERS; k++) {
         wa[k].p = &p;
         wa[k].k = k;
-        wr[k] = spawn(writer, &wa[k]);
+        wr[k] = test_spawn(writer, &wa[k]);
     }
     /* everyone has mapped what it uses before the first write */
     int ready = 0;
     for (; ready < OBSERVERS + WRITERS; ready++)
-        if (wait_byte(p.ready[0], STEP_MS) != 0)
+        if (test_wait_byte(p.ready[0], STEP_MS) != 0)
             break;
     for (int k = 0; k < WRITERS; k++)
-        ck_assert_int_eq(send_byte(p.go[1]), 0);
+        ck_assert_int_eq(test_send_byte(p.go[1]), 0);
     for (int k = 0; k < WRITERS; k++)
-        wait_ok(wr[k], "a writer");
+        test_wait_ok(wr[k], "a writer");
     for (int o = 0; o < OBSERVERS; o++)
-        wait_ok(obs[o], "an observer");
+        test_wait_ok(obs[o], "an observer");
     ck_assert_int_eq(ready, OBSERVERS + WRITERS);
 
     /* the array ends with each writer's last value in each element */
@@ -386,9 +286,9 @@ static int make_vv(void *arg)
     (void)arg;
     ndshm_store *st;
     if (ndshm_store_open(&st, dir, 0) != 0)
-        return lib_fail(30, "cannot open the store");
+        return test_child_lib_fail(30, "cannot open the store");
     if (ndshm_view_create(st, "vv", "w1[1:3, ::-1]", 0) != 0)
-        return lib_fail(31, "cannot create vv");
+        return test_child_lib_fail(31, "cannot create vv");
     ndshm_store_close(st);
     return 0;
 }
@@ -399,9 +299,9 @@ static int write_vv(void *arg)
     ndshm_store *st;
     ndshm_array *v, *a;
     if (child_open(&st, &v, "vv", 0) != 0)
-        return lib_fail(32, "cannot open vv");
+        return test_child_lib_fail(32, "cannot open vv");
     if (ndshm_array_open(&a, st, "arr", NDSHM_READONLY) != 0)
-        return lib_fail(33, "cannot open arr");
+        return test_child_lib_fail(33, "cannot open arr");
     /* vv resolved to arr's file: arr[1:3, 1::4][..., ::-1] */
     if (ndshm_array_id(v) != ndshm_array_id(a) ||
         ndshm_array_base(v) == NULL ||
@@ -409,12 +309,12 @@ static int write_vv(void *arg)
         ndshm_array_shape(v)[0] != 2 || ndshm_array_shape(v)[1] != 2 ||
         ndshm_array_strides(v)[0] != 64 || ndshm_array_strides(v)[1] != -32 ||
         ndshm_array_offset(v) != 4096 + 64 + 5 * 8)
-        return child_fail(34, "vv is not the expected window");
-    if (wait_byte(p->go[0], STEP_MS) != 0)
-        return child_fail(35, "no go");
+        return test_child_fail(34, "vv is not the expected window");
+    if (test_wait_byte(p->go[0], STEP_MS) != 0)
+        return test_child_fail(35, "no go");
     for (int i = 0; i < 2; i++)
         for (int j = 0; j < 2; j++)
-            *elem2(v, i, j) = 100 + 10 * i + j;
+            *test_elem(v, i, j) = 100 + 10 * i + j;
     ndshm_array_notify(v);
     ndshm_array_close(a);
     ndshm_array_close(v);
@@ -429,21 +329,22 @@ static int watch_vv(void *arg)
     ndshm_store *st;
     ndshm_array *a;
     if (child_open(&st, &a, "arr", NDSHM_READONLY) != 0)
-        return lib_fail(36, "cannot open arr");
-    if (send_byte(p->ready[1]) != 0)
-        return child_fail(37, "cannot say ready");
+        return test_child_lib_fail(36, "cannot open arr");
+    if (test_send_byte(p->ready[1]) != 0)
+        return test_child_fail(37, "cannot say ready");
     /* vv[i, j] = arr[1 + i, 1 + 4 * (1 - j)] */
-    double start = now_s();
+    double start = test_now();
     for (;;) {
         int seen = 0;
         for (int i = 0; i < 2; i++)
             for (int j = 0; j < 2; j++)
-                seen += *elem2(a, 1 + i, 1 + 4 * (1 - j)) == 100 + 10 * i + j;
+                seen +=
+                    *test_elem(a, 1 + i, 1 + 4 * (1 - j)) == 100 + 10 * i + j;
         if (seen == 4)
             break;
-        if (now_s() - start > STEP_MS / 1000.0)
-            return child_fail(38, "saw %d of the 4 writes", seen);
-        nap();
+        if (test_now() - start > STEP_MS / 1000.0)
+            return test_child_fail(38, "saw %d of the 4 writes", seen);
+        test_nap_us(NAP_US);
     }
     ndshm_array_close(a);
     ndshm_store_close(st);
@@ -457,16 +358,16 @@ START_TEST(view_of_view_across_processes)
     make_view(st, "w1", "arr[:, 1::4]");
     ndshm_store_close(st);
 
-    wait_ok(spawn(make_vv, NULL), "the child making vv");
+    test_wait_ok(test_spawn(make_vv, NULL), "the child making vv");
     static struct vv_plan p;
-    make_pipe(p.ready);
-    make_pipe(p.go);
-    pid_t watcher = spawn(watch_vv, &p);
-    pid_t w = spawn(write_vv, &p);
-    int ready = wait_byte(p.ready[0], STEP_MS);
-    ck_assert_int_eq(send_byte(p.go[1]), 0);
-    wait_ok(w, "the writer of vv");
-    wait_ok(watcher, "the watcher of arr");
+    test_pipe(p.ready);
+    test_pipe(p.go);
+    pid_t watcher = test_spawn(watch_vv, &p);
+    pid_t w = test_spawn(write_vv, &p);
+    int ready = test_wait_byte(p.ready[0], STEP_MS);
+    ck_assert_int_eq(test_send_byte(p.go[1]), 0);
+    test_wait_ok(w, "the writer of vv");
+    test_wait_ok(watcher, "the watcher of arr");
     ck_assert_int_eq(ready, 0);
 
     int64_t got[ROWS][COLS];
@@ -492,13 +393,13 @@ static int write_rev(void *arg)
     ndshm_store *st;
     ndshm_array *v;
     if (child_open(&st, &v, "rev", 0) != 0)
-        return lib_fail(40, "cannot open rev");
+        return test_child_lib_fail(40, "cannot open rev");
     if (ndshm_array_strides(v)[0] != -64 || ndshm_array_strides(v)[1] != -8 ||
         ndshm_array_offset(v) != 4096 + 3 * 64 + 7 * 8)
-        return child_fail(41, "rev is not arr[::-1, ::-1]");
+        return test_child_fail(41, "rev is not arr[::-1, ::-1]");
     for (int i = 0; i < ROWS; i++)
         for (int j = 0; j < COLS; j++)
-            *elem2(v, i, j) = 100 * i + j;
+            *test_elem(v, i, j) = 100 * i + j;
     ndshm_array_notify(v);
     ndshm_array_close(v);
     ndshm_store_close(st);
@@ -511,15 +412,15 @@ static int write_flip(void *arg)
     ndshm_store *st;
     ndshm_array *v;
     if (child_open(&st, &v, "flip", 0) != 0)
-        return lib_fail(42, "cannot open flip");
+        return test_child_lib_fail(42, "cannot open flip");
     if (ndshm_array_strides(v)[0] != -64 || ndshm_array_strides(v)[1] != 8)
-        return child_fail(43, "flip is not arr2[::-1]");
+        return test_child_fail(43, "flip is not arr2[::-1]");
     int64_t rows[ROWS][COLS];
     for (int i = 0; i < ROWS; i++)
         for (int j = 0; j < COLS; j++)
             rows[i][j] = -(100 * i + j) - 1;
     if (ndshm_array_write(v, rows, NULL) != 0)
-        return lib_fail(44, "cannot write flip");
+        return test_child_lib_fail(44, "cannot write flip");
     ndshm_array_close(v);
     ndshm_store_close(st);
     return 0;
@@ -534,9 +435,9 @@ START_TEST(negative_stride_views)
     make_view(st, "flip", "arr2[::-1]");
     ndshm_store_close(st);
 
-    pid_t a = spawn(write_rev, NULL), b = spawn(write_flip, NULL);
-    wait_ok(a, "the writer of rev");
-    wait_ok(b, "the writer of flip");
+    pid_t a = test_spawn(write_rev, NULL), b = test_spawn(write_flip, NULL);
+    test_wait_ok(a, "the writer of rev");
+    test_wait_ok(b, "the writer of flip");
 
     int64_t got[ROWS][COLS];
     uint64_t version;
@@ -568,14 +469,15 @@ static int filler(void *arg)
     ndshm_store *st;
     ndshm_array *v;
     if (child_open(&st, &v, "arr[1:3, 2:]", 0) != 0)
-        return lib_fail(50, "cannot open the window");
-    if (wait_byte(p->ready[0], STEP_MS) != 0)
-        return child_fail(51, "the watcher never got ready");
+        return test_child_lib_fail(50, "cannot open the window");
+    if (test_wait_byte(p->ready[0], STEP_MS) != 0)
+        return test_child_fail(51, "the watcher never got ready");
     for (int64_t r = 1; r <= FILLS; r++) {
         if (ndshm_array_fill(v, &r) != 0)
-            return lib_fail(52, "fill %lld", (long long)r);
-        if (wait_byte(p->ack[0], STEP_MS) != 0)
-            return child_fail(53, "fill %lld not acknowledged", (long long)r);
+            return test_child_lib_fail(52, "fill %lld", (long long)r);
+        if (test_wait_byte(p->ack[0], STEP_MS) != 0)
+            return test_child_fail(53, "fill %lld not acknowledged",
+                                   (long long)r);
     }
     ndshm_array_close(v);
     ndshm_store_close(st);
@@ -588,40 +490,41 @@ static int version_watcher(void *arg)
     ndshm_store *st;
     ndshm_array *a;
     if (child_open(&st, &a, "arr", NDSHM_READONLY) != 0)
-        return lib_fail(54, "cannot open arr");
+        return test_child_lib_fail(54, "cannot open arr");
     uint64_t last = ndshm_array_version(a);
     if (last != 0)
-        return child_fail(55, "version starts at %llu",
-                          (unsigned long long)last);
-    if (send_byte(p->ready[1]) != 0)
-        return child_fail(56, "cannot say ready");
+        return test_child_fail(55, "version starts at %llu",
+                               (unsigned long long)last);
+    if (test_send_byte(p->ready[1]) != 0)
+        return test_child_fail(56, "cannot say ready");
     for (int64_t r = 1; r <= FILLS; r++) {
-        double start = now_s();
+        double start = test_now();
         uint64_t ver;
         while ((ver = ndshm_array_version(a)) == last) {
-            if (now_s() - start > STEP_MS / 1000.0)
-                return child_fail(57, "the version never moved past %llu",
-                                  (unsigned long long)last);
-            nap();
+            if (test_now() - start > STEP_MS / 1000.0)
+                return test_child_fail(57, "the version never moved past %llu",
+                                       (unsigned long long)last);
+            test_nap_us(NAP_US);
         }
         if (ver != last + 1)
-            return child_fail(58, "version jumped from %llu to %llu",
-                              (unsigned long long)last,
-                              (unsigned long long)ver);
+            return test_child_fail(58, "version jumped from %llu to %llu",
+                                   (unsigned long long)last,
+                                   (unsigned long long)ver);
         last = ver;
         /* a new version: the whole fill is there, nothing stale */
         for (int i = 0; i < ROWS; i++)
             for (int j = 0; j < COLS; j++) {
                 int64_t want = i >= 1 && i <= 2 && j >= 2 ? r : 0;
-                int64_t got = *elem2(a, i, j);
+                int64_t got = *test_elem(a, i, j);
                 if (got != want)
-                    return child_fail(59, "after version %llu, arr[%d, %d] "
-                                      "is %lld, not %lld",
-                                      (unsigned long long)ver, i, j,
-                                      (long long)got, (long long)want);
+                    return test_child_fail(59,
+                                           "after version %llu, arr[%d, %d] "
+                                           "is %lld, not %lld",
+                                           (unsigned long long)ver, i, j,
+                                           (long long)got, (long long)want);
             }
-        if (send_byte(p->ack[1]) != 0)
-            return child_fail(60, "cannot ack");
+        if (test_send_byte(p->ack[1]) != 0)
+            return test_child_fail(60, "cannot ack");
     }
     ndshm_array_close(a);
     ndshm_store_close(st);
@@ -634,11 +537,11 @@ START_TEST(version_orders_data)
     make_zeros(st, "arr");
     ndshm_store_close(st);
     static struct ver_plan p;
-    make_pipe(p.ack);
-    make_pipe(p.ready);
-    pid_t w = spawn(version_watcher, &p), f = spawn(filler, &p);
-    wait_ok(f, "the filler");
-    wait_ok(w, "the version watcher");
+    test_pipe(p.ack);
+    test_pipe(p.ready);
+    pid_t w = test_spawn(version_watcher, &p), f = test_spawn(filler, &p);
+    test_wait_ok(f, "the filler");
+    test_wait_ok(w, "the version watcher");
     int64_t got[ROWS][COLS];
     uint64_t version;
     read_all("arr", got, &version);
@@ -661,9 +564,10 @@ static int rm_writer(void *arg)
     ndshm_store *st;
     ndshm_array *a;
     if (child_open(&st, &a, "tmp[5]", 0) != 0)
-        return lib_fail(70, "cannot open tmp[5]");
-    if (send_byte(p->ready[1]) != 0 || wait_byte(p->go[0], STEP_MS) != 0)
-        return child_fail(71, "no go");
+        return test_child_lib_fail(70, "cannot open tmp[5]");
+    if (test_send_byte(p->ready[1]) != 0 ||
+        test_wait_byte(p->go[0], STEP_MS) != 0)
+        return test_child_fail(71, "no go");
     /* tmp has no name any more; its file is unlinked */
     *(volatile int64_t *)ndshm_array_data(a) = 42;
     ndshm_array_notify(a);
@@ -678,23 +582,23 @@ static int rm_observer(void *arg)
     ndshm_store *st;
     ndshm_array *a;
     if (child_open(&st, &a, "tmp", NDSHM_READONLY) != 0)
-        return lib_fail(72, "cannot open tmp");
-    if (send_byte(p->ready[1]) != 0)
-        return child_fail(73, "cannot say ready");
+        return test_child_lib_fail(72, "cannot open tmp");
+    if (test_send_byte(p->ready[1]) != 0)
+        return test_child_fail(73, "cannot say ready");
     volatile int64_t *e = (volatile int64_t *)ndshm_array_data(a) + 5;
-    double start = now_s();
+    double start = test_now();
     while (*e != 42) {
-        if (now_s() - start > STEP_MS / 1000.0)
-            return child_fail(74, "never saw 42 in the removed array");
-        nap();
+        if (test_now() - start > STEP_MS / 1000.0)
+            return test_child_fail(74, "never saw 42 in the removed array");
+        test_nap_us(NAP_US);
     }
     if (ndshm_array_version(a) < 1) {
         /* the value is stored before the version moves: wait for it */
-        start = now_s();
+        start = test_now();
         while (ndshm_array_version(a) < 1) {
-            if (now_s() - start > STEP_MS / 1000.0)
-                return child_fail(75, "the version never moved");
-            nap();
+            if (test_now() - start > STEP_MS / 1000.0)
+                return test_child_fail(75, "the version never moved");
+            test_nap_us(NAP_US);
         }
     }
     ndshm_array_close(a);
@@ -706,8 +610,8 @@ START_TEST(removed_while_mapped)
 {
     ndshm_store *st = make_store();
     const int64_t shape[1] = {8};
-    ck_assert_int_eq(ndshm_array_create(st, "tmp", NDSHM_INT64, 1, shape, NULL,
-                                        0), 0);
+    ck_assert_int_eq(
+        ndshm_array_create(st, "tmp", NDSHM_INT64, 1, shape, NULL, 0), 0);
     ndshm_array *a;
     ck_assert_int_eq(ndshm_array_open(&a, st, "tmp", NDSHM_READONLY), 0);
     char path[4200];
@@ -716,12 +620,12 @@ START_TEST(removed_while_mapped)
     ndshm_store_close(st);
 
     static struct rm_plan p;
-    make_pipe(p.ready);
-    make_pipe(p.go);
-    pid_t o = spawn(rm_observer, &p), w = spawn(rm_writer, &p);
-    int ready = wait_byte(p.ready[0], STEP_MS);
+    test_pipe(p.ready);
+    test_pipe(p.go);
+    pid_t o = test_spawn(rm_observer, &p), w = test_spawn(rm_writer, &p);
+    int ready = test_wait_byte(p.ready[0], STEP_MS);
     if (ready == 0)
-        ready = wait_byte(p.ready[0], STEP_MS);
+        ready = test_wait_byte(p.ready[0], STEP_MS);
     if (ready == 0) {
         /* both have it mapped: remove it under them */
         ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
@@ -730,9 +634,9 @@ START_TEST(removed_while_mapped)
         ndshm_store_close(st);
         ck_assert_int_eq(access(path, F_OK), -1);
     }
-    ck_assert_int_eq(send_byte(p.go[1]), 0);
-    wait_ok(w, "the writer of the removed array");
-    wait_ok(o, "the observer of the removed array");
+    ck_assert_int_eq(test_send_byte(p.go[1]), 0);
+    test_wait_ok(w, "the writer of the removed array");
+    test_wait_ok(o, "the observer of the removed array");
     ck_assert_int_eq(ready, 0);
     done_store();
 }
@@ -753,14 +657,15 @@ static int ticker(void *arg)
     ndshm_array *c;
     /* the parent's handles are not used here: open again, as documented */
     if (child_open(&st, &c, "cell", 0) != 0)
-        return lib_fail(90, "cannot open cell");
+        return test_child_lib_fail(90, "cannot open cell");
     if (ndshm_array_ndim(c) != 0 || ndshm_array_is_view(c) != 1)
-        return child_fail(91, "cell is not a 0-d view");
+        return test_child_fail(91, "cell is not a 0-d view");
     for (int64_t t = 1; t <= TICKS; t++) {
         *(volatile int64_t *)ndshm_array_data(c) = t * t;
         ndshm_array_notify(c);
-        if (wait_byte(p->ack[0], STEP_MS) != 0)
-            return child_fail(92, "tick %lld not acknowledged", (long long)t);
+        if (test_wait_byte(p->ack[0], STEP_MS) != 0)
+            return test_child_fail(92, "tick %lld not acknowledged",
+                                   (long long)t);
     }
     ndshm_array_close(c);
     ndshm_store_close(st);
@@ -775,22 +680,22 @@ START_TEST(parent_watches_child)
     ndshm_array *a;
     ck_assert_int_eq(ndshm_array_open(&a, st, "arr", NDSHM_READONLY), 0);
     static struct tick_plan p;
-    make_pipe(p.ack);
-    pid_t pid = spawn(ticker, &p);
-    volatile int64_t *e = elem2(a, 2, 3);
+    test_pipe(p.ack);
+    pid_t pid = test_spawn(ticker, &p);
+    volatile int64_t *e = test_elem(a, 2, 3);
     int64_t t = 1;
     for (; t <= TICKS; t++) {
-        double start = now_s();
-        while (*e != t * t && now_s() - start < STEP_MS / 1000.0)
-            nap();
-        if (*e != t * t || send_byte(p.ack[1]) != 0)
+        double start = test_now();
+        while (*e != t * t && test_now() - start < STEP_MS / 1000.0)
+            test_nap_us(NAP_US);
+        if (*e != t * t || test_send_byte(p.ack[1]) != 0)
             break;
     }
-    wait_ok(pid, "the ticker");
+    test_wait_ok(pid, "the ticker");
     ck_assert_msg(t == TICKS + 1, "the parent missed tick %lld", (long long)t);
     ck_assert_uint_eq(ndshm_array_version(a), TICKS);
-    ck_assert_int_eq(*elem2(a, 2, 2), 0);
-    ck_assert_int_eq(*elem2(a, 2, 4), 0);
+    ck_assert_int_eq(*test_elem(a, 2, 2), 0);
+    ck_assert_int_eq(*test_elem(a, 2, 4), 0);
     ndshm_array_close(a);
     ndshm_store_close(st);
     done_store();
@@ -816,24 +721,24 @@ static int creator(void *arg)
     struct creator_arg *c = arg;
     ndshm_store *st;
     if (ndshm_store_open(&st, dir, 0) != 0)
-        return lib_fail(80, "cannot open the store");
-    if (wait_byte(c->p->go[0], STEP_MS) != 0)
-        return child_fail(81, "no go");
+        return test_child_lib_fail(80, "cannot open the store");
+    if (test_wait_byte(c->p->go[0], STEP_MS) != 0)
+        return test_child_fail(81, "no go");
     int won = -1;
     const int64_t shape[1] = {3};
     for (int i = 0; i < EACH; i++) {
         char name[32];
         snprintf(name, sizeof name, "c%d/n%02d", c->k, i);
         int64_t fill = 100 * c->k + i;
-        if (ndshm_array_create(st, name, NDSHM_INT64, 1, shape, &fill, 0) !=
-            0)
-            return lib_fail(82, "create %s", name);
+        if (ndshm_array_create(st, name, NDSHM_INT64, 1, shape, &fill, 0) != 0)
+            return test_child_lib_fail(82, "create %s", name);
         if (i == EACH / 2) {
             int64_t mine = c->k;
             int rc = ndshm_array_create(st, "same", NDSHM_INT64, 1, shape,
                                         &mine, 0);
             if (rc != 0 && rc != NDSHM_EEXIST)
-                return lib_fail(83, "create same: %s", ndshm_errname(rc));
+                return test_child_lib_fail(83, "create same: %s",
+                                           ndshm_errname(rc));
             won = rc == 0;
         }
     }
@@ -879,23 +784,21 @@ START_TEST(concurrent_creates)
     ndshm_store *st = make_store();
     ndshm_store_close(st);
     static struct create_plan p;
-    make_pipe(p.go);
+    test_pipe(p.go);
     pid_t pids[CREATORS];
     struct creator_arg args[CREATORS];
     for (int k = 0; k < CREATORS; k++) {
         args[k].p = &p;
         args[k].k = k;
-        pids[k] = spawn(creator, &args[k]);
+        pids[k] = test_spawn(creator, &args[k]);
     }
     for (int k = 0; k < CREATORS; k++)
-        ck_assert_int_eq(send_byte(p.go[1]), 0);
+        ck_assert_int_eq(test_send_byte(p.go[1]), 0);
     int winners = 0;
     for (int k = 0; k < CREATORS; k++) {
-        int status;
-        ck_assert_int_eq(waitpid(pids[k], &status, 0), pids[k]);
-        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) <= 1,
-                      "creator %d: status %d", k, status);
-        winners += WEXITSTATUS(status) == 0;
+        int code = test_exit_code(test_wait(pids[k]), "a creator");
+        ck_assert_msg(code <= 1, "creator %d: exit status %d", k, code);
+        winners += code == 0;
     }
     ck_assert_int_eq(winners, 1);
 
@@ -917,13 +820,6 @@ struct chain_plan {
     int made[2], removed[2];
 };
 
-static int count_data_files(void)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/data", dir);
-    return test_count_entries(path);
-}
-
 struct chain_arg {
     struct chain_plan *p;
     int k;
@@ -935,28 +831,28 @@ static int chain(void *arg)
     struct chain_arg *c = arg;
     ndshm_store *st;
     if (ndshm_store_open(&st, dir, 0) != 0)
-        return lib_fail(100, "cannot open the store");
+        return test_child_lib_fail(100, "cannot open the store");
     char name[32], expr[64];
     snprintf(name, sizeof name, "k%d/v0", c->k);
     snprintf(expr, sizeof expr, "arr[%d]", c->k);
     if (ndshm_view_create(st, name, expr, 0) != 0)
-        return lib_fail(101, "view %s", name);
-    if (send_byte(c->p->made[1]) != 0 ||
-        wait_byte(c->p->removed[0], STEP_MS) != 0)
-        return child_fail(102, "arr was never removed");
+        return test_child_lib_fail(101, "view %s", name);
+    if (test_send_byte(c->p->made[1]) != 0 ||
+        test_wait_byte(c->p->removed[0], STEP_MS) != 0)
+        return test_child_fail(102, "arr was never removed");
     for (int i = 1; i < LINKS; i++) {
         snprintf(expr, sizeof expr, "k%d/v%d[::-1]", c->k, i - 1);
         snprintf(name, sizeof name, "k%d/v%d", c->k, i);
         if (ndshm_view_create(st, name, expr, 0) != 0)
-            return lib_fail(103, "view %s", name);
+            return test_child_lib_fail(103, "view %s", name);
         ndshm_array *v;
         if (ndshm_array_open(&v, st, name, 0) != 0)
-            return lib_fail(104, "open %s", name);
+            return test_child_lib_fail(104, "open %s", name);
         int64_t first = ((int64_t *)ndshm_array_data(v))[0];
         int64_t want = 10 * c->k + (i % 2 ? 7 : 0);
         if (first != want || ndshm_array_base(v) != NULL)
-            return child_fail(105, "%s[0] is %lld, not %lld", name,
-                              (long long)first, (long long)want);
+            return test_child_fail(105, "%s[0] is %lld, not %lld", name,
+                                   (long long)first, (long long)want);
         ndshm_array_close(v);
     }
     /* remove them again, from the middle outwards */
@@ -964,7 +860,7 @@ static int chain(void *arg)
         int i = d % 2 ? LINKS / 2 + d / 2 : LINKS / 2 - 1 - d / 2;
         snprintf(name, sizeof name, "k%d/v%d", c->k, i);
         if (ndshm_remove(st, name) != 0)
-            return lib_fail(106, "remove %s", name);
+            return test_child_lib_fail(106, "remove %s", name);
     }
     ndshm_store_close(st);
     return 0;
@@ -979,34 +875,35 @@ START_TEST(views_made_and_removed_concurrently)
             v[i][j] = 10 * i + j;
     const int64_t shape[2] = {ROWS, COLS};
     ck_assert_int_eq(ndshm_array_create_from_buffer(st, "arr", NDSHM_INT64, 2,
-                                                    shape, v, NULL, 0), 0);
+                                                    shape, v, NULL, 0),
+                     0);
     ndshm_store_close(st);
     static struct chain_plan p;
-    make_pipe(p.made);
-    make_pipe(p.removed);
+    test_pipe(p.made);
+    test_pipe(p.removed);
     pid_t pids[CHAINS];
     struct chain_arg args[CHAINS];
     for (int k = 0; k < CHAINS; k++) {
         args[k].p = &p;
         args[k].k = k;
-        pids[k] = spawn(chain, &args[k]);
+        pids[k] = test_spawn(chain, &args[k]);
     }
     int made = 0;
     for (; made < CHAINS; made++)
-        if (wait_byte(p.made[0], STEP_MS) != 0)
+        if (test_wait_byte(p.made[0], STEP_MS) != 0)
             break;
     /* every chain has its first view: the array's name goes */
     ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
     ck_assert_int_eq(ndshm_remove(st, "arr"), 0);
     ndshm_store_close(st);
-    ck_assert_int_eq(count_data_files(), 1);
+    ck_assert_int_eq(test_count_data_files(dir), 1);
     for (int k = 0; k < CHAINS; k++)
-        ck_assert_int_eq(send_byte(p.removed[1]), 0);
+        ck_assert_int_eq(test_send_byte(p.removed[1]), 0);
     for (int k = 0; k < CHAINS; k++)
-        wait_ok(pids[k], "a chain of views");
+        test_wait_ok(pids[k], "a chain of views");
     ck_assert_int_eq(made, CHAINS);
     /* the last name is gone, and so is the file */
-    ck_assert_int_eq(count_data_files(), 0);
+    ck_assert_int_eq(test_count_data_files(dir), 0);
     done_store();
 }
 END_TEST
@@ -1029,9 +926,5 @@ static Suite *multiprocess_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(multiprocess_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(multiprocess_suite(), CK_NORMAL);
 }

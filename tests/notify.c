@@ -29,157 +29,19 @@
 #include "config.h"
 
 #include <check.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "ndshm.h"
+#include "testproc.h"
 #include "testutil.h"
-
-#define GUARD_MS 20000 /* the hang guard for one step */
-#define GUARD_S  (GUARD_MS / 1000.0)
 
 enum { N = 8 };
 
 /* ---- plumbing ----------------------------------------------------------- */
-
-/* In a child: say why on stderr, and give the exit code. */
-static int child_fail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "child %ld: ", (long)getpid());
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return code;
-}
-
-static int lib_fail(int code, const char *what)
-{
-    return child_fail(code, "%s: %s", what, ndshm_errmsg());
-}
-
-typedef int (*child_fn)(void *arg);
-
-static pid_t spawn(child_fn fn, void *arg)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0)
-        _exit(fn(arg));
-    return pid;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void nap_us(long us)
-{
-    struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
-    nanosleep(&ts, NULL);
-}
-
-/* The wait status of pid within ms, or -1 (then it is killed). */
-static int reap(pid_t pid, int ms)
-{
-    double end = now_s() + ms / 1000.0;
-    for (;;) {
-        int status;
-        pid_t got = waitpid(pid, &status, WNOHANG);
-        if (got == pid)
-            return status;
-        if (got < 0 && errno != EINTR)
-            return -1;
-        if (now_s() > end) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        nap_us(1000);
-    }
-}
-
-static void reap_ok(pid_t pid, const char *what)
-{
-    int status = reap(pid, GUARD_MS);
-    ck_assert_msg(status != -1, "%s hung (killed after %d ms)", what,
-                  GUARD_MS);
-    ck_assert_msg(!WIFSIGNALED(status), "%s died of signal %d", what,
-                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "%s exited with status %d", what, WEXITSTATUS(status));
-}
-
-static void make_pipe(int fds[2])
-{
-    ck_assert_msg(pipe(fds) == 0, "pipe: %s", strerror(errno));
-}
-
-static void close_pipe(int fds[2])
-{
-    close(fds[0]);
-    close(fds[1]);
-}
-
-static int send_byte(int fd)
-{
-    return write(fd, "!", 1) == 1 ? 0 : -1;
-}
-
-static int wait_byte(int fd, int ms)
-{
-    struct pollfd p = {fd, POLLIN, 0};
-    int rc;
-    while ((rc = poll(&p, 1, ms)) < 0 && errno == EINTR)
-        ;
-    if (rc != 1)
-        return -1;
-    char c;
-    return read(fd, &c, 1) == 1 ? 0 : -1;
-}
-
-static ndshm_array *child_open(const char *expr, unsigned flags)
-{
-    ndshm_store *st;
-    ndshm_array *a;
-    if (ndshm_store_open(&st, test_dir, 0) != 0) {
-        lib_fail(0, "cannot open the store");
-        return NULL;
-    }
-    if (ndshm_array_open(&a, st, expr, flags) != 0) {
-        child_fail(0, "cannot open '%s': %s", expr, ndshm_errmsg());
-        a = NULL;
-    }
-    ndshm_store_close(st);
-    return a;
-}
-
-static ndshm_array *open_ok(const char *expr, unsigned flags)
-{
-    ndshm_array *a;
-    ck_assert_msg(ndshm_array_open(&a, test_st, expr, flags) == 0,
-                  "open '%s': %s", expr, ndshm_errmsg());
-    return a;
-}
 
 static void make_array(const char *name)
 {
@@ -194,31 +56,11 @@ static int64_t elem0(const ndshm_array *a)
     return *(volatile const int64_t *)ndshm_array_data(a);
 }
 
-/*
- * The control block's count of waiting processes (docs/FORMAT.md: the
- * last page of the data file, u32 at offset 72).
- */
-static uint32_t waiters_of(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
-    struct stat sb;
-    ck_assert_int_eq(fstat(fd, &sb), 0);
-    uint32_t n = 0;
-    ck_assert_int_eq(pread(fd, &n, 4, sb.st_size - 4096 + 72), 4);
-    close(fd);
-    return n;
-}
-
 /* Wait (bounded) until at least n processes wait on path's version. */
-static void await_waiters(const char *path, uint32_t n)
+static void await_waiters(const char *path, long n)
 {
-    double end = now_s() + GUARD_S;
-    while (waiters_of(path) < n) {
-        ck_assert_msg(now_s() < end, "%u waiter(s) never came to wait",
-                      (unsigned)n);
-        nap_us(100);
-    }
+    ck_assert_msg(test_await_waiters(path, n, TEST_GUARD_MS) == 0,
+                  "%ld waiter(s) never came to wait", n);
 }
 
 /* ---- counting ----------------------------------------------------------- */
@@ -230,9 +72,9 @@ START_TEST(versions_count_every_change)
     ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[::2]", 0), 0);
     ck_assert_int_eq(ndshm_view_create(test_st, "ro", "a[1:]", NDSHM_READONLY),
                      0);
-    ndshm_array *a = open_ok("a", 0), *v = open_ok("v", 0),
-                *x = open_ok("a[2:5]", 0), *ro = open_ok("ro", 0),
-                *rh = open_ok("a", NDSHM_READONLY), *b = open_ok("b", 0);
+    ndshm_array *a = test_open("a", 0), *v = test_open("v", 0),
+                *x = test_open("a[2:5]", 0), *ro = test_open("ro", 0),
+                *rh = test_open("a", NDSHM_READONLY), *b = test_open("b", 0);
     ndshm_array *all[] = {a, v, x, ro, rh};
     uint64_t want = ndshm_array_version(a);
     ck_assert_uint_eq(want, 0);
@@ -280,10 +122,10 @@ START_TEST(versions_count_every_change)
     ck_assert_uint_eq(ndshm_array_version(a), want);
 
     /* a handle opened later, and a copy, start from what is there */
-    ndshm_array *late = open_ok("a[7]", NDSHM_READONLY);
+    ndshm_array *late = test_open("a[7]", NDSHM_READONLY);
     ck_assert_uint_eq(ndshm_array_version(late), want);
     ck_assert_int_eq(ndshm_copy(test_st, "c", "a", 0), 0);
-    ndshm_array *c = open_ok("c", 0);
+    ndshm_array *c = test_open("c", 0);
     ck_assert_uint_eq(ndshm_array_version(c), 0);
     ck_assert_uint_eq(ndshm_array_version(a), want);
     for (size_t k = 0; k < sizeof all / sizeof *all; k++)
@@ -307,34 +149,35 @@ struct pairing {
 static int pair_waiter(void *arg)
 {
     struct pairing *p = arg;
-    ndshm_array *a = child_open("a", NDSHM_READONLY);
+    ndshm_array *a = test_child_open(test_dir, "a", NDSHM_READONLY);
     if (a == NULL)
         return 10;
     uint64_t seen = ndshm_array_version(a);
-    if (send_byte(p->ready[1]) != 0)
-        return child_fail(11, "cannot say ready");
+    if (test_send_byte(p->ready[1]) != 0)
+        return test_child_fail(11, "cannot say ready");
     for (int64_t k = 1; k <= ROUNDS; k++) {
         uint64_t v = 0;
-        int rc = ndshm_array_wait(a, seen, GUARD_S, &v);
+        int rc = ndshm_array_wait(a, seen, TEST_GUARD_S, &v);
         if (rc != 0)
-            return child_fail(12, "round %lld: wait gave %s (%s)",
-                              (long long)k, ndshm_errname(rc), ndshm_errmsg());
+            return test_child_fail(12, "round %lld: wait gave %s (%s)",
+                                   (long long)k, ndshm_errname(rc),
+                                   ndshm_errmsg());
         if (v != seen + 1)
-            return child_fail(13, "round %lld: version %llu after %llu",
-                              (long long)k, (unsigned long long)v,
-                              (unsigned long long)seen);
+            return test_child_fail(13, "round %lld: version %llu after %llu",
+                                   (long long)k, (unsigned long long)v,
+                                   (unsigned long long)seen);
         if (ndshm_array_version(a) != v)
-            return child_fail(14,
-                              "round %lld: wait said %llu, version is "
-                              "%llu",
-                              (long long)k, (unsigned long long)v,
-                              (unsigned long long)ndshm_array_version(a));
+            return test_child_fail(14,
+                                   "round %lld: wait said %llu, version is "
+                                   "%llu",
+                                   (long long)k, (unsigned long long)v,
+                                   (unsigned long long)ndshm_array_version(a));
         if (elem0(a) != k)
-            return child_fail(15, "round %lld: woke to a[0] = %lld",
-                              (long long)k, (long long)elem0(a));
+            return test_child_fail(15, "round %lld: woke to a[0] = %lld",
+                                   (long long)k, (long long)elem0(a));
         seen = v;
-        if (send_byte(p->ack[1]) != 0)
-            return child_fail(16, "cannot ack");
+        if (test_send_byte(p->ack[1]) != 0)
+            return test_child_fail(16, "cannot ack");
     }
     ndshm_array_close(a);
     return 0;
@@ -344,13 +187,13 @@ START_TEST(waiter_wakes_for_each_write)
 {
     make_array("a");
     ck_assert_int_eq(ndshm_view_create(test_st, "lo", "a[:2]", 0), 0);
-    ndshm_array *a = open_ok("a", 0), *head = open_ok("a[:4]", 0),
-                *lo = open_ok("lo", 0), *first = open_ok("a[0]", 0);
+    ndshm_array *a = test_open("a", 0), *head = test_open("a[:4]", 0),
+                *lo = test_open("lo", 0), *first = test_open("a[0]", 0);
     struct pairing p;
-    make_pipe(p.ready);
-    make_pipe(p.ack);
-    pid_t w = spawn(pair_waiter, &p);
-    ck_assert_int_eq(wait_byte(p.ready[0], GUARD_MS), 0);
+    test_pipe(p.ready);
+    test_pipe(p.ack);
+    pid_t w = test_spawn(pair_waiter, &p);
+    ck_assert_int_eq(test_wait_byte(p.ready[0], TEST_GUARD_MS), 0);
     for (int64_t k = 1; k <= ROUNDS; k++) {
         /* every other write lands while the waiter sleeps; the rest may
          * land before it calls wait again, which must not miss them */
@@ -368,14 +211,14 @@ START_TEST(waiter_wakes_for_each_write)
             ndshm_array_notify(first);
             break;
         }
-        ck_assert_msg(wait_byte(p.ack[0], GUARD_MS) == 0,
+        ck_assert_msg(test_wait_byte(p.ack[0], TEST_GUARD_MS) == 0,
                       "the waiter never acknowledged write %lld",
                       (long long)k);
     }
-    reap_ok(w, "the waiter");
+    test_reap_ok(w, "the waiter");
     ck_assert_uint_eq(ndshm_array_version(a), ROUNDS);
-    close_pipe(p.ready);
-    close_pipe(p.ack);
+    test_pipe_close(p.ready);
+    test_pipe_close(p.ack);
     ndshm_array_close(a);
     ndshm_array_close(head);
     ndshm_array_close(lo);
@@ -402,51 +245,52 @@ static int writes_in(int r)
 static int busy_waiter(void *arg)
 {
     struct busy *b = arg;
-    ndshm_array *a = child_open("a[4:]", NDSHM_READONLY);
+    ndshm_array *a = test_child_open(test_dir, "a[4:]", NDSHM_READONLY);
     if (a == NULL)
         return 20;
     int64_t last = 0;
     for (int r = 1; r <= BUSY_ROUNDS; r++) {
         uint64_t seen = ndshm_array_version(a);
-        if (send_byte(b->ready[1]) != 0 ||
-            wait_byte(b->done[0], GUARD_MS) != 0)
-            return child_fail(21, "round %d: no word from the test", r);
+        if (test_send_byte(b->ready[1]) != 0 ||
+            test_wait_byte(b->done[0], TEST_GUARD_MS) != 0)
+            return test_child_fail(21, "round %d: no word from the test", r);
         /* the writes happened before this call: it must not sleep */
         uint64_t v = 424242;
         int rc = ndshm_array_wait(a, seen, 0, &v);
         int m = writes_in(r);
         if (m == 0) {
             if (rc != NDSHM_ETIMEDOUT || v != seen)
-                return child_fail(22,
-                                  "round %d: no write, yet wait gave "
-                                  "%s and version %llu (saw %llu)",
-                                  r, ndshm_errname(rc), (unsigned long long)v,
-                                  (unsigned long long)seen);
+                return test_child_fail(22,
+                                       "round %d: no write, yet wait gave "
+                                       "%s and version %llu (saw %llu)",
+                                       r, ndshm_errname(rc),
+                                       (unsigned long long)v,
+                                       (unsigned long long)seen);
         } else {
             if (rc != 0)
-                return child_fail(23,
-                                  "round %d: %d write(s) missed: wait "
-                                  "gave %s",
-                                  r, m, ndshm_errname(rc));
+                return test_child_fail(23,
+                                       "round %d: %d write(s) missed: wait "
+                                       "gave %s",
+                                       r, m, ndshm_errname(rc));
             if (v != seen + (uint64_t)m)
-                return child_fail(24,
-                                  "round %d: version %llu after %llu "
-                                  "and %d writes",
-                                  r, (unsigned long long)v,
-                                  (unsigned long long)seen, m);
+                return test_child_fail(24,
+                                       "round %d: version %llu after %llu "
+                                       "and %d writes",
+                                       r, (unsigned long long)v,
+                                       (unsigned long long)seen, m);
             last = r * 10 + m;
         }
         if (elem0(a) != last)
-            return child_fail(25, "round %d: a[4] is %lld, not %lld", r,
-                              (long long)elem0(a), (long long)last);
+            return test_child_fail(25, "round %d: a[4] is %lld, not %lld", r,
+                                   (long long)elem0(a), (long long)last);
         /* and once seen, the same version waits again */
         if (ndshm_array_wait(a, v, 0, &v) != NDSHM_ETIMEDOUT)
-            return child_fail(26,
-                              "round %d: nothing changed, yet wait on "
-                              "the new version returned",
-                              r);
-        if (send_byte(b->ack[1]) != 0)
-            return child_fail(27, "cannot ack");
+            return test_child_fail(26,
+                                   "round %d: nothing changed, yet wait on "
+                                   "the new version returned",
+                                   r);
+        if (test_send_byte(b->ack[1]) != 0)
+            return test_child_fail(27, "cannot ack");
     }
     ndshm_array_close(a);
     return 0;
@@ -455,14 +299,14 @@ static int busy_waiter(void *arg)
 START_TEST(changes_while_busy_are_not_missed)
 {
     make_array("a");
-    ndshm_array *a = open_ok("a", 0), *tail = open_ok("a[4:]", 0);
+    ndshm_array *a = test_open("a", 0), *tail = test_open("a[4:]", 0);
     struct busy b;
-    make_pipe(b.ready);
-    make_pipe(b.done);
-    make_pipe(b.ack);
-    pid_t w = spawn(busy_waiter, &b);
+    test_pipe(b.ready);
+    test_pipe(b.done);
+    test_pipe(b.ack);
+    pid_t w = test_spawn(busy_waiter, &b);
     for (int r = 1; r <= BUSY_ROUNDS; r++) {
-        ck_assert_int_eq(wait_byte(b.ready[0], GUARD_MS), 0);
+        ck_assert_int_eq(test_wait_byte(b.ready[0], TEST_GUARD_MS), 0);
         for (int k = 1; k <= writes_in(r); k++) {
             int64_t val = r * 10 + k;
             if (k % 2)
@@ -470,14 +314,14 @@ START_TEST(changes_while_busy_are_not_missed)
             else
                 ck_assert_int_eq(ndshm_array_fill(a, &val), 0);
         }
-        ck_assert_int_eq(send_byte(b.done[1]), 0);
-        ck_assert_msg(wait_byte(b.ack[0], GUARD_MS) == 0,
+        ck_assert_int_eq(test_send_byte(b.done[1]), 0);
+        ck_assert_msg(test_wait_byte(b.ack[0], TEST_GUARD_MS) == 0,
                       "the busy waiter failed round %d", r);
     }
-    reap_ok(w, "the busy waiter");
-    close_pipe(b.ready);
-    close_pipe(b.done);
-    close_pipe(b.ack);
+    test_reap_ok(w, "the busy waiter");
+    test_pipe_close(b.ready);
+    test_pipe_close(b.done);
+    test_pipe_close(b.ack);
     ndshm_array_close(a);
     ndshm_array_close(tail);
 }
@@ -490,35 +334,38 @@ enum { VIEW_ROUNDS = 40 };
 static int view_waiter(void *arg)
 {
     struct pairing *p = arg;
-    ndshm_array *v = child_open("left", 0); /* a read-only view */
+    ndshm_array *v =
+        test_child_open(test_dir, "left", 0); /* a read-only view */
     if (v == NULL)
         return 30;
     if (!ndshm_array_readonly(v))
-        return child_fail(31, "left is not read-only");
+        return test_child_fail(31, "left is not read-only");
     uint64_t seen = ndshm_array_version(v);
-    if (send_byte(p->ready[1]) != 0)
-        return child_fail(32, "cannot say ready");
+    if (test_send_byte(p->ready[1]) != 0)
+        return test_child_fail(32, "cannot say ready");
     for (int k = 1; k <= VIEW_ROUNDS; k++) {
         uint64_t now;
-        int rc = ndshm_array_wait(v, seen, GUARD_S, &now);
+        int rc = ndshm_array_wait(v, seen, TEST_GUARD_S, &now);
         if (rc != 0 || now != seen + 1)
-            return child_fail(33,
-                              "round %d: wait gave %s, version %llu "
-                              "after %llu",
-                              k, ndshm_errname(rc), (unsigned long long)now,
-                              (unsigned long long)seen);
+            return test_child_fail(33,
+                                   "round %d: wait gave %s, version %llu "
+                                   "after %llu",
+                                   k, ndshm_errname(rc),
+                                   (unsigned long long)now,
+                                   (unsigned long long)seen);
         seen = now;
-        if (send_byte(p->ack[1]) != 0)
-            return child_fail(34, "cannot ack");
+        if (test_send_byte(p->ack[1]) != 0)
+            return test_child_fail(34, "cannot ack");
     }
     /* the test now writes another array: no change here */
-    if (wait_byte(p->ready[0], GUARD_MS) != 0)
-        return child_fail(35, "no word that b was written");
+    if (test_wait_byte(p->ready[0], TEST_GUARD_MS) != 0)
+        return test_child_fail(35, "no word that b was written");
     uint64_t now;
     int rc = ndshm_array_wait(v, seen, 0, &now);
     if (rc != NDSHM_ETIMEDOUT || now != seen)
-        return child_fail(36, "a write to b woke a waiter on a (%s, %llu)",
-                          ndshm_errname(rc), (unsigned long long)now);
+        return test_child_fail(36,
+                               "a write to b woke a waiter on a (%s, %llu)",
+                               ndshm_errname(rc), (unsigned long long)now);
     ndshm_array_close(v);
     return 0;
 }
@@ -530,18 +377,18 @@ START_TEST(views_share_the_version)
     ck_assert_int_eq(
         ndshm_view_create(test_st, "left", "a[:4]", NDSHM_READONLY), 0);
     ck_assert_int_eq(ndshm_view_create(test_st, "right", "a[4:]", 0), 0);
-    ndshm_array *a = open_ok("a", 0), *right = open_ok("right", 0),
-                *odd = open_ok("a[1::2]", 0), *b = open_ok("b", 0);
+    ndshm_array *a = test_open("a", 0), *right = test_open("right", 0),
+                *odd = test_open("a[1::2]", 0), *b = test_open("b", 0);
     ndshm_array *writers[] = {a, right, odd};
     struct pairing p;
     int to_waiter[2];
-    make_pipe(p.ready);
-    make_pipe(p.ack);
-    make_pipe(to_waiter);
+    test_pipe(p.ready);
+    test_pipe(p.ack);
+    test_pipe(to_waiter);
     /* the waiter reads "ready" from its own pipe at the end */
     struct pairing wp = {{to_waiter[0], p.ready[1]}, {p.ack[0], p.ack[1]}};
-    pid_t w = spawn(view_waiter, &wp);
-    ck_assert_int_eq(wait_byte(p.ready[0], GUARD_MS), 0);
+    pid_t w = test_spawn(view_waiter, &wp);
+    ck_assert_int_eq(test_wait_byte(p.ready[0], TEST_GUARD_MS), 0);
     for (int k = 1; k <= VIEW_ROUNDS; k++) {
         if (k % 2)
             await_waiters(ndshm_array_path(a), 1);
@@ -553,17 +400,17 @@ START_TEST(views_share_the_version)
         } else {
             ck_assert_int_eq(ndshm_array_fill(x, &val), 0);
         }
-        ck_assert_msg(wait_byte(p.ack[0], GUARD_MS) == 0,
+        ck_assert_msg(test_wait_byte(p.ack[0], TEST_GUARD_MS) == 0,
                       "the view's waiter missed write %d", k);
     }
     int64_t one = 1;
     ck_assert_int_eq(ndshm_array_fill(b, &one), 0);
     ndshm_array_notify(b);
-    ck_assert_int_eq(send_byte(to_waiter[1]), 0);
-    reap_ok(w, "the view's waiter");
-    close_pipe(p.ready);
-    close_pipe(p.ack);
-    close_pipe(to_waiter);
+    ck_assert_int_eq(test_send_byte(to_waiter[1]), 0);
+    test_reap_ok(w, "the view's waiter");
+    test_pipe_close(p.ready);
+    test_pipe_close(p.ack);
+    test_pipe_close(to_waiter);
     for (size_t k = 0; k < 3; k++)
         ndshm_array_close(writers[k]);
     ndshm_array_close(b);
@@ -575,7 +422,8 @@ END_TEST
 START_TEST(timeout_leaves_the_version)
 {
     make_array("a");
-    ndshm_array *a = open_ok("a", 0), *r = open_ok("a[3:]", NDSHM_READONLY);
+    ndshm_array *a = test_open("a", 0),
+                *r = test_open("a[3:]", NDSHM_READONLY);
     int64_t one = 1;
     ck_assert_int_eq(ndshm_array_fill(a, &one), 0);
     ck_assert_int_eq(ndshm_array_fill(a, &one), 0);
@@ -605,7 +453,7 @@ START_TEST(timeout_leaves_the_version)
     }
     ck_assert_int_eq(ndshm_array_wait(a, 0, -1, NULL), 0);
     /* timing out left nothing behind: no waiter is counted */
-    ck_assert_uint_eq(waiters_of(ndshm_array_path(a)), 0);
+    ck_assert_int_eq(test_waiters(ndshm_array_path(a)), 0);
     ck_assert_uint_eq(ndshm_array_version(a), cur);
     ndshm_array_close(a);
     ndshm_array_close(r);
@@ -619,27 +467,28 @@ enum { WAITERS = 6, MANY_ROUNDS = 30 };
 static int many_waiter(void *arg)
 {
     struct pairing *p = arg;
-    ndshm_array *a = child_open("a[::-1]", NDSHM_READONLY);
+    ndshm_array *a = test_child_open(test_dir, "a[::-1]", NDSHM_READONLY);
     if (a == NULL)
         return 40;
     uint64_t seen = ndshm_array_version(a);
-    if (send_byte(p->ready[1]) != 0)
-        return child_fail(41, "cannot say ready");
+    if (test_send_byte(p->ready[1]) != 0)
+        return test_child_fail(41, "cannot say ready");
     for (int64_t k = 1; k <= MANY_ROUNDS; k++) {
         uint64_t v;
-        int rc = ndshm_array_wait(a, seen, GUARD_S, &v);
+        int rc = ndshm_array_wait(a, seen, TEST_GUARD_S, &v);
         if (rc != 0 || v != seen + 1)
-            return child_fail(42,
-                              "round %lld: wait gave %s, version %llu "
-                              "after %llu",
-                              (long long)k, ndshm_errname(rc),
-                              (unsigned long long)v, (unsigned long long)seen);
+            return test_child_fail(42,
+                                   "round %lld: wait gave %s, version %llu "
+                                   "after %llu",
+                                   (long long)k, ndshm_errname(rc),
+                                   (unsigned long long)v,
+                                   (unsigned long long)seen);
         if (elem0(a) != k) /* a[::-1][0] is a[7] */
-            return child_fail(43, "round %lld: a[7] is %lld", (long long)k,
-                              (long long)elem0(a));
+            return test_child_fail(43, "round %lld: a[7] is %lld",
+                                   (long long)k, (long long)elem0(a));
         seen = v;
-        if (send_byte(p->ack[1]) != 0)
-            return child_fail(44, "cannot ack");
+        if (test_send_byte(p->ack[1]) != 0)
+            return test_child_fail(44, "cannot ack");
     }
     ndshm_array_close(a);
     return 0;
@@ -648,15 +497,15 @@ static int many_waiter(void *arg)
 START_TEST(many_waiters_all_wake)
 {
     make_array("a");
-    ndshm_array *a = open_ok("a", 0);
+    ndshm_array *a = test_open("a", 0);
     struct pairing p;
-    make_pipe(p.ready);
-    make_pipe(p.ack);
+    test_pipe(p.ready);
+    test_pipe(p.ack);
     pid_t pids[WAITERS];
     for (int k = 0; k < WAITERS; k++)
-        pids[k] = spawn(many_waiter, &p);
+        pids[k] = test_spawn(many_waiter, &p);
     for (int k = 0; k < WAITERS; k++)
-        ck_assert_int_eq(wait_byte(p.ready[0], GUARD_MS), 0);
+        ck_assert_int_eq(test_wait_byte(p.ready[0], TEST_GUARD_MS), 0);
     for (int64_t r = 1; r <= MANY_ROUNDS; r++) {
         /* all of them asleep (counted), then one change wakes them all */
         await_waiters(ndshm_array_path(a), WAITERS);
@@ -667,119 +516,31 @@ START_TEST(many_waiters_all_wake)
             ndshm_array_notify(a);
         }
         for (int k = 0; k < WAITERS; k++)
-            ck_assert_msg(wait_byte(p.ack[0], GUARD_MS) == 0,
+            ck_assert_msg(test_wait_byte(p.ack[0], TEST_GUARD_MS) == 0,
                           "round %lld: only %d of %d waiters woke",
                           (long long)r, k, WAITERS);
     }
     for (int k = 0; k < WAITERS; k++)
-        reap_ok(pids[k], "a waiter");
-    ck_assert_uint_eq(waiters_of(ndshm_array_path(a)), 0);
-    close_pipe(p.ready);
-    close_pipe(p.ack);
+        test_reap_ok(pids[k], "a waiter");
+    ck_assert_int_eq(test_waiters(ndshm_array_path(a)), 0);
+    test_pipe_close(p.ready);
+    test_pipe_close(p.ack);
     ndshm_array_close(a);
 }
 END_TEST
 
 /* ---- the tool ----------------------------------------------------------- */
 
-/* The tool: $NDSHM, or tools/ndshm next to this test's build directory. */
-static const char *tool_path(void)
+/* 'ndshm set TARGET VALUE', which must succeed. */
+static void tool_set(const char *target, const char *value)
 {
-    static char path[PATH_MAX];
-    const char *env = getenv("NDSHM");
-    if (env != NULL && *env != '\0')
-        return env;
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);
-    if (n <= 0)
-        return NULL;
-    path[n] = '\0';
-    char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        return NULL;
-    strcpy(slash, "/../tools/ndshm");
-    return access(path, X_OK) == 0 ? path : NULL;
+    struct test_run s;
+    test_tool_run(&s, test_dir,
+                  (const char *const[]){"set", target, value, NULL});
+    ck_assert_msg(s.status == 0, "set: %d %s", s.status, s.err);
 }
 
-struct run {
-    pid_t pid;
-    int out_fd, err_fd;
-    int status; /* exit status; -1 when killed as hung */
-    char out[4096], err[4096];
-};
-
-/* Start "ndshm ARGS..." (NULL-terminated) on the test's store. */
-static void tool_start(struct run *r, const char *const *args)
-{
-    const char *tool = tool_path();
-    ck_assert_ptr_nonnull(tool);
-    const char *argv[16];
-    int n = 0;
-    argv[n++] = "ndshm";
-    for (; *args && n < 15; args++)
-        argv[n++] = *args;
-    argv[n] = NULL;
-    int out[2], err[2];
-    make_pipe(out);
-    make_pipe(err);
-    fflush(NULL);
-    r->pid = fork();
-    ck_assert_int_ge(r->pid, 0);
-    if (r->pid == 0) {
-        setenv("NDSHM_STORE", test_dir, 1);
-        setenv("LC_ALL", "C", 1);
-        dup2(out[1], 1);
-        dup2(err[1], 2);
-        close(out[0]);
-        close(err[0]);
-        execv(tool, (char *const *)argv);
-        _exit(127);
-    }
-    close(out[1]);
-    close(err[1]);
-    r->out_fd = out[0];
-    r->err_fd = err[0];
-}
-
-static void tool_finish(struct run *r)
-{
-    size_t len[2] = {0, 0};
-    char *buf[2] = {r->out, r->err};
-    int fds[2] = {r->out_fd, r->err_fd};
-    double end = now_s() + GUARD_S;
-    while ((fds[0] >= 0 || fds[1] >= 0) && now_s() < end) {
-        struct pollfd p[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
-        if (poll(p, 2, 100) < 0 && errno != EINTR)
-            break;
-        for (int k = 0; k < 2; k++) {
-            if (fds[k] < 0 || !(p[k].revents & (POLLIN | POLLHUP)))
-                continue;
-            ssize_t got = read(fds[k], buf[k] + len[k], 4095 - len[k]);
-            if (got <= 0) {
-                close(fds[k]);
-                fds[k] = -1;
-            } else {
-                len[k] += (size_t)got;
-            }
-        }
-    }
-    for (int k = 0; k < 2; k++) {
-        buf[k][len[k]] = '\0';
-        if (fds[k] >= 0)
-            close(fds[k]);
-    }
-    int status = reap(r->pid, 1000);
-    r->status = status == -1        ? -1
-                : WIFEXITED(status) ? WEXITSTATUS(status)
-                                    : 128 + WTERMSIG(status);
-}
-
-static void tool_run(struct run *r, const char *const *args)
-{
-    tool_start(r, args);
-    tool_finish(r);
-}
-
-static void expect_version_line(const struct run *r, uint64_t want,
+static void expect_version_line(const struct test_run *r, uint64_t want,
                                 const char *what)
 {
     char line[64];
@@ -800,73 +561,70 @@ struct lib_waiter {
 static int lib_waiter(void *arg)
 {
     struct lib_waiter *l = arg;
-    ndshm_array *a = child_open("a", NDSHM_READONLY);
+    ndshm_array *a = test_child_open(test_dir, "a", NDSHM_READONLY);
     if (a == NULL)
         return 50;
-    if (send_byte(l->ready[1]) != 0)
-        return child_fail(51, "cannot say ready");
+    if (test_send_byte(l->ready[1]) != 0)
+        return test_child_fail(51, "cannot say ready");
     uint64_t v;
-    int rc = ndshm_array_wait(a, l->seen, GUARD_S, &v);
+    int rc = ndshm_array_wait(a, l->seen, TEST_GUARD_S, &v);
     if (rc != 0 || v != l->seen + 1)
-        return child_fail(52, "wait gave %s, version %llu after %llu",
-                          ndshm_errname(rc), (unsigned long long)v,
-                          (unsigned long long)l->seen);
+        return test_child_fail(52, "wait gave %s, version %llu after %llu",
+                               ndshm_errname(rc), (unsigned long long)v,
+                               (unsigned long long)l->seen);
     if (((volatile int64_t *)ndshm_array_data(a))[2] != 8)
-        return child_fail(53, "woke, but a[2] is not 8");
+        return test_child_fail(53, "woke, but a[2] is not 8");
     ndshm_array_close(a);
     return 0;
 }
 
 START_TEST(cli_wait_and_set)
 {
-    if (tool_path() == NULL) {
-        fprintf(stderr, "cli_wait_and_set: no ndshm tool (set NDSHM); not "
-                        "run\n");
+    if (!test_have_tool("cli_wait_and_set"))
         return;
-    }
     make_array("a");
     ck_assert_int_eq(ndshm_view_create(test_st, "ev", "a[::2]", 0), 0);
-    ndshm_array *a = open_ok("a", 0);
+    ndshm_array *a = test_open("a", 0);
     const char *path = ndshm_array_path(a);
     uint64_t v0 = ndshm_array_version(a);
 
     /* the tool's wait wakes on the tool's set, printing the new version */
-    struct run w, s;
-    tool_start(&w,
-               (const char *const[]){"wait", "a", "--timeout", "60", NULL});
+    struct test_run w;
+    test_tool_start(
+        &w, test_dir,
+        (const char *const[]){"wait", "a", "--timeout", "60", NULL});
     await_waiters(path, 1);
-    tool_run(&s, (const char *const[]){"set", "a[1]", "5", NULL});
-    ck_assert_msg(s.status == 0, "set: %d %s", s.status, s.err);
-    tool_finish(&w);
+    tool_set("a[1]", "5");
+    test_tool_finish(&w);
     expect_version_line(&w, v0 + 1, "'ndshm wait a'");
     ck_assert_int_eq(((int64_t *)ndshm_array_data(a))[1], 5);
 
     /* on a view, it wakes for the library's write through the base */
-    tool_start(&w, (const char *const[]){"wait", "ev", NULL});
+    test_tool_start(&w, test_dir, (const char *const[]){"wait", "ev", NULL});
     await_waiters(path, 1);
     int64_t seven = 7;
     ck_assert_int_eq(ndshm_array_fill(a, &seven), 0);
-    tool_finish(&w);
+    test_tool_finish(&w);
     expect_version_line(&w, v0 + 2, "'ndshm wait ev'");
 
     /* and an expression's wait wakes for a bare notify */
-    tool_start(&w, (const char *const[]){"wait", "a[3:5]", "-t", "60", NULL});
+    test_tool_start(&w, test_dir,
+                    (const char *const[]){"wait", "a[3:5]", "-t", "60", NULL});
     await_waiters(path, 1);
     ndshm_array_notify(a);
-    tool_finish(&w);
+    test_tool_finish(&w);
     expect_version_line(&w, v0 + 3, "'ndshm wait a[3:5]'");
 
     /* the library's waiter wakes on the tool's set */
     struct lib_waiter l;
-    make_pipe(l.ready);
+    test_pipe(l.ready);
     l.seen = ndshm_array_version(a);
-    pid_t lw = spawn(lib_waiter, &l);
-    ck_assert_int_eq(wait_byte(l.ready[0], GUARD_MS), 0);
+    pid_t lw = test_spawn(lib_waiter, &l);
+    ck_assert_int_eq(test_wait_byte(l.ready[0], TEST_GUARD_MS), 0);
     await_waiters(path, 1);
-    tool_run(&s, (const char *const[]){"set", "a[2]", "8", NULL});
-    ck_assert_msg(s.status == 0, "set: %d %s", s.status, s.err);
-    reap_ok(lw, "the library's waiter");
-    close_pipe(l.ready);
+    tool_set("a[2]", "8");
+    test_reap_ok(lw, "the library's waiter");
+    test_pipe_close(l.ready);
     uint64_t now = ndshm_array_version(a);
     ck_assert_uint_eq(now, v0 + 4);
 
@@ -874,39 +632,43 @@ START_TEST(cli_wait_and_set)
      * given: a hang would be caught by the guard) */
     char since[32];
     snprintf(since, sizeof since, "%" PRIu64, v0);
-    struct run r;
-    tool_run(&r, (const char *const[]){"wait", "a", "--since", since, NULL});
+    struct test_run r;
+    test_tool_run(&r, test_dir,
+                  (const char *const[]){"wait", "a", "--since", since, NULL});
     expect_version_line(&r, now, "'ndshm wait --since' an old version");
     snprintf(since, sizeof since, "%" PRIu64, now - 1);
-    tool_run(&r, (const char *const[]){"wait", "ev", "--since", since, NULL});
+    test_tool_run(&r, test_dir,
+                  (const char *const[]){"wait", "ev", "--since", since, NULL});
     expect_version_line(&r, now, "'ndshm wait ev --since' the last version");
 
     /* --since the current version waits like a plain wait */
     snprintf(since, sizeof since, "%" PRIu64, now);
-    tool_start(&w, (const char *const[]){"wait", "a", "--since", since,
-                                         "--timeout", "60", NULL});
+    test_tool_start(&w, test_dir,
+                    (const char *const[]){"wait", "a", "--since", since,
+                                          "--timeout", "60", NULL});
     await_waiters(path, 1);
-    tool_run(&s, (const char *const[]){"set", "a", "[1, 2, 3, 4, 5, 6, 7, 8]",
-                                       NULL});
-    ck_assert_msg(s.status == 0, "set: %d %s", s.status, s.err);
-    tool_finish(&w);
+    tool_set("a", "[1, 2, 3, 4, 5, 6, 7, 8]");
+    test_tool_finish(&w);
     expect_version_line(&w, now + 1, "'ndshm wait --since' the current one");
     now++;
 
     /* a timeout: exit 3, nothing on stdout, one line on stderr */
-    tool_run(&r, (const char *const[]){"wait", "a", "--timeout", "0.2", NULL});
+    test_tool_run(
+        &r, test_dir,
+        (const char *const[]){"wait", "a", "--timeout", "0.2", NULL});
     ck_assert_msg(r.status == 3, "wait --timeout exited %d", r.status);
     ck_assert_str_eq(r.out, "");
     ck_assert_str_eq(r.err, "ndshm wait: 'a' did not change within 0.2 s\n");
     snprintf(since, sizeof since, "%" PRIu64, now);
-    tool_run(&r, (const char *const[]){"wait", "ev", "--since", since, "-t",
-                                       "0", NULL});
+    test_tool_run(&r, test_dir,
+                  (const char *const[]){"wait", "ev", "--since", since, "-t",
+                                        "0", NULL});
     ck_assert_msg(r.status == 3, "wait --since now -t 0 exited %d", r.status);
     ck_assert_str_eq(r.out, "");
     ck_assert_str_eq(r.err, "ndshm wait: 'ev' did not change within 0 s\n");
     /* waiting changed nothing, and left no waiter counted */
     ck_assert_uint_eq(ndshm_array_version(a), now);
-    ck_assert_uint_eq(waiters_of(path), 0);
+    ck_assert_int_eq(test_waiters(path), 0);
     ndshm_array_close(a);
 }
 END_TEST
@@ -934,9 +696,6 @@ static Suite *notify_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(notify_suite());
-    srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    /* CK_VERBOSITY=verbose lists each test */
+    return test_run_suite(notify_suite(), CK_ENV);
 }

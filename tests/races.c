@@ -26,14 +26,9 @@
 #include "config.h"
 
 #include <check.h>
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <lmdb.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,12 +37,11 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "catalog.h"
 #include "ndshm.h"
+#include "testproc.h"
 #include "testutil.h"
 
 /* A child that takes longer than this is hung: SIGALRM ends it. */
@@ -59,45 +53,25 @@ enum { NPROCS = 32 };
 
 /* ---- plumbing ----------------------------------------------------------- */
 
-/* In a child: say why it fails (with the library's detail), give a code. */
-static int child_fail(int code, bool lib, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "child %ld: ", (long)getpid());
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    if (lib)
-        fprintf(stderr, ": %s", ndshm_errmsg());
-    fputc('\n', stderr);
-    fflush(stderr);
-    return code;
-}
-
 typedef int (*child_fn)(int k, void *arg);
 
-/* Fork child k running fn; it exits with fn's value. */
-static pid_t spawn(child_fn fn, int k, void *arg)
+struct child {
+    child_fn fn;
+    int k;
+    void *arg;
+};
+
+static int run_child(void *arg)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        alarm(CHILD_ALARM_S);
-        _exit(fn(k, arg));
-    }
-    return pid;
+    const struct child *c = arg;
+    return c->fn(c->k, c->arg);
 }
 
-/* Wait for pid; its raw status. */
-static int reap(pid_t pid)
+/* Fork child k running fn, under the alarm; it exits with fn's value. */
+static pid_t spawn(child_fn fn, int k, void *arg)
 {
-    int status;
-    pid_t got;
-    while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    ck_assert_msg(got == pid, "waitpid: %s", strerror(errno));
-    return status;
+    struct child c = {fn, k, arg};
+    return test_spawn_alarmed(run_child, &c, CHILD_ALARM_S);
 }
 
 /*
@@ -107,115 +81,30 @@ static int reap(pid_t pid)
 static void reap_all(const pid_t *pids, int n, int *statuses)
 {
     for (int k = 0; k < n; k++)
-        statuses[k] = reap(pids[k]);
+        statuses[k] = test_wait(pids[k]);
 }
 
-/* The exit code of a child that exited; fails the test on a signal. */
-static int exit_code(int status, const char *what)
-{
-    ck_assert_msg(!WIFSIGNALED(status), "%s died of signal %d (%s)", what,
-                  WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-                  WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
-    ck_assert_msg(WIFEXITED(status), "%s did not exit", what);
-    return WEXITSTATUS(status);
-}
-
-static void status_ok(int status, const char *what)
-{
-    int code = exit_code(status, what);
-    ck_assert_msg(code == 0, "%s exited with status %d (see its stderr)", what,
-                  code);
-}
-
-static void make_pipe(int fds[2])
-{
-    ck_assert_msg(pipe(fds) == 0, "pipe: %s", strerror(errno));
-}
-
-/* Block until the other end of fd closes (the start gun); false on error. */
-static bool wait_eof(int fd)
-{
-    char c;
-    ssize_t n;
-    while ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
-        ;
-    return n == 0;
-}
-
-/* Read one byte within ms (the parent's hang guard); false if none came. */
-static bool read_byte(int fd, int ms)
-{
-    struct pollfd p = {fd, POLLIN, 0};
-    int rc;
-    while ((rc = poll(&p, 1, ms)) < 0 && errno == EINTR)
-        ;
-    char c;
-    return rc == 1 && read(fd, &c, 1) == 1;
-}
-
+static int go_pipe[2];  /* closed by the parent: everyone starts */
 static char *store_dir; /* the current test's store */
 
-static ndshm_store *child_store(void)
-{
-    ndshm_store *st;
-    if (ndshm_store_open(&st, store_dir, 0) != 0)
-        return NULL;
-    return st;
-}
-
-static char *data_dir(const char *dir)
-{
-    static char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/data", dir);
-    return path;
-}
-
-/* fsck callback: count problems and show them in the test's output. */
-static void count_problem(const char *problem, int repaired, void *ctx)
-{
-    fprintf(stderr, "fsck: %s%s\n", problem, repaired ? " [repaired]" : "");
-    (*(int *)ctx)++;
-}
-
-/* The store passes fsck (no repair) with no problem reported at all. */
-static void assert_fsck_clean(ndshm_store *st)
-{
-    int problems = 0;
-    int rc = ndshm_fsck(st, 0, count_problem, &problems);
-    ck_assert_msg(rc == 0, "fsck returned %s: %s", ndshm_errname(rc),
-                  ndshm_errmsg());
-    ck_assert_msg(problems == 0, "fsck reported %d problems", problems);
-}
-
 /*
- * The tool: $NDSHM (make check sets it), else tools/ndshm next to this
- * program's tests/ directory (running the program by hand in the build).
+ * In a child: open the store (in *st), then wait for the start signal.
+ * 0, or the exit code after a line on stderr.
  */
-static const char *tool_path(void)
+static int open_and_wait_for_go(ndshm_store **st)
 {
-    static char path[PATH_MAX];
-    const char *env = getenv("NDSHM");
-    if (env != NULL && *env != '\0')
-        return env;
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);
-    if (n > 0) {
-        path[n] = '\0';
-        char *slash = strrchr(path, '/');
-        if (slash != NULL) {
-            strcpy(slash, "/../tools/ndshm");
-            if (access(path, X_OK) == 0)
-                return path;
-        }
-    }
-    ck_abort_msg("the ndshm tool is not found: set $NDSHM to its path");
-    return NULL;
+    close(go_pipe[1]);
+    if ((*st = test_child_store(store_dir)) == NULL)
+        return 2;
+    if (test_wait_eof(go_pipe[0], -1) != 0)
+        return test_child_fail(3, "no start signal");
+    return 0;
 }
 
 /* ---- 32 creators, one name ---------------------------------------------- */
 
 enum { SAME_N = 1 << 19 }; /* 4 MiB of float64: creates overlap */
 
-static int go_pipe[2];    /* closed by the parent: everyone starts */
 static int built_pipe[2]; /* a byte from each creator at create:built */
 static int hold_pipe[2];  /* closed by the parent: creators go on */
 
@@ -226,8 +115,9 @@ static void hold_at_built(const char *point)
     if (held || strcmp(point, "create:built") != 0)
         return;
     held = true;
-    if (write(built_pipe[1], "b", 1) != 1 || !wait_eof(hold_pipe[0]))
-        _exit(child_fail(9, false, "cannot synchronise at create:built"));
+    if (test_send_byte(built_pipe[1]) != 0 ||
+        test_wait_eof(hold_pipe[0], -1) != 0)
+        _exit(test_child_fail(9, "cannot synchronise at create:built"));
 }
 
 enum { SAME_WON = 0, SAME_EXISTS = 1 };
@@ -235,31 +125,30 @@ enum { SAME_WON = 0, SAME_EXISTS = 1 };
 static int create_same(int k, void *arg)
 {
     bool barrier = arg != NULL;
-    close(go_pipe[1]);
     if (barrier) {
         close(built_pipe[0]);
         close(hold_pipe[1]);
         ndshm__crash_hook = hold_at_built;
     }
-    ndshm_store *st = child_store();
-    if (st == NULL)
-        return child_fail(2, true, "cannot open the store");
-    if (!wait_eof(go_pipe[0]))
-        return child_fail(3, false, "no start signal");
+    ndshm_store *st;
+    int rc = open_and_wait_for_go(&st);
+    if (rc != 0)
+        return rc;
     const int64_t shape[1] = {SAME_N};
     double fill = k + 1; /* tells whose data the name ended with */
-    int rc = ndshm_array_create(st, "same", NDSHM_FLOAT64, 1, shape, &fill, 0);
+    rc = ndshm_array_create(st, "same", NDSHM_FLOAT64, 1, shape, &fill, 0);
     int code = SAME_WON;
     if (rc == NDSHM_EEXIST) {
         const char *msg = ndshm_errmsg();
         code = SAME_EXISTS;
         if (strstr(msg, "'same'") == NULL ||
             strstr(msg, "already exists") == NULL)
-            code = child_fail(4, true,
-                              "EEXIST with a message that does not "
-                              "name 'same' as existing");
+            code =
+                test_child_lib_fail(4, "EEXIST with a message that does not "
+                                       "name 'same' as existing");
     } else if (rc != 0) {
-        code = child_fail(5, true, "create failed with %s", ndshm_errname(rc));
+        code =
+            test_child_lib_fail(5, "create failed with %s", ndshm_errname(rc));
     }
     ndshm_store_close(st);
     return code;
@@ -268,7 +157,7 @@ static int create_same(int k, void *arg)
 /* data/ holds exactly one file and it is the array named "same". */
 static void check_one_winner(int winner)
 {
-    ck_assert_int_eq(test_count_entries(data_dir(store_dir)), 1);
+    ck_assert_int_eq(test_count_data_files(store_dir), 1);
     ndshm_store *st;
     ck_assert_int_eq(ndshm_store_open(&st, store_dir, 0), 0);
     ndshm_array *a;
@@ -283,22 +172,22 @@ static void check_one_winner(int winner)
             ck_abort_msg("same[%lld] is %g; the winner wrote %g", (long long)i,
                          d[i], want);
     char fname[PATH_MAX + 32];
-    snprintf(fname, sizeof fname, "%s/%016llx.npy", data_dir(store_dir),
+    snprintf(fname, sizeof fname, "%s/data/%016llx.npy", store_dir,
              (unsigned long long)ndshm_array_id(a));
     ck_assert_msg(access(fname, F_OK) == 0, "%s is not the file in data/",
                   fname);
     ndshm_array_close(a);
-    assert_fsck_clean(st);
+    test_fsck_clean(st);
     ndshm_store_close(st);
 }
 
 static void run_same_name(bool barrier)
 {
     ndshm_store_close(test_scratch_store(&store_dir));
-    make_pipe(go_pipe);
+    test_pipe(go_pipe);
     if (barrier) {
-        make_pipe(built_pipe);
-        make_pipe(hold_pipe);
+        test_pipe(built_pipe);
+        test_pipe(hold_pipe);
     }
     pid_t pids[NPROCS];
     for (int k = 0; k < NPROCS; k++)
@@ -309,7 +198,7 @@ static void run_same_name(bool barrier)
         close(built_pipe[1]);
         close(hold_pipe[0]);
         int built = 0;
-        while (built < NPROCS && read_byte(built_pipe[0], WAIT_MS))
+        while (built < NPROCS && test_wait_byte(built_pipe[0], WAIT_MS) == 0)
             built++;
         close(hold_pipe[1]); /* every file is built: publish */
         close(built_pipe[0]);
@@ -321,7 +210,7 @@ static void run_same_name(bool barrier)
     reap_all(pids, NPROCS, statuses);
     int won = 0, exists = 0, winner = -1;
     for (int k = 0; k < NPROCS; k++) {
-        int code = exit_code(statuses[k], "a creator");
+        int code = test_exit_code(statuses[k], "a creator");
         ck_assert_msg(code == SAME_WON || code == SAME_EXISTS,
                       "creator %d exited with status %d (see its stderr)", k,
                       code);
@@ -351,36 +240,45 @@ START_TEST(same_name_barrier)
 }
 END_TEST
 
+/* An `ndshm create same` process, started by the start signal, with its
+ * stderr in errfile. */
+struct cli_creator {
+    const char *tool, *dir, *shape;
+    char errfile[PATH_MAX];
+};
+
+static int cli_creator(void *arg)
+{
+    const struct cli_creator *c = arg;
+    close(go_pipe[1]);
+    int fd = open(c->errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int null = open("/dev/null", O_WRONLY);
+    if (fd < 0 || null < 0 || dup2(fd, 2) < 0 || dup2(null, 1) < 0)
+        return 126;
+    if (test_wait_eof(go_pipe[0], -1) != 0)
+        return 125;
+    execl(c->tool, "ndshm", "--store", c->dir, "create", "same", "--dtype",
+          "f8", "--shape", c->shape, (char *)NULL);
+    return 127;
+}
+
 /* The same through the tool: each creator is an `ndshm create` process. */
 START_TEST(same_name_cli)
 {
-    const char *tool = tool_path();
+    const char *tool = test_tool_path();
+    ck_assert_msg(tool != NULL,
+                  "the ndshm tool is not found: set $NDSHM to its path");
     char *dir;
     ndshm_store_close(test_scratch_store(&dir));
     char *errdir = test_scratch_dir(); /* each creator's stderr */
-    make_pipe(go_pipe);
+    test_pipe(go_pipe);
     char shape[32];
     snprintf(shape, sizeof shape, "%d", SAME_N);
     pid_t pids[NPROCS];
+    struct cli_creator c = {tool, dir, shape, ""};
     for (int k = 0; k < NPROCS; k++) {
-        char errfile[PATH_MAX];
-        snprintf(errfile, sizeof errfile, "%s/err.%d", errdir, k);
-        fflush(NULL);
-        pids[k] = fork();
-        ck_assert_msg(pids[k] >= 0, "fork: %s", strerror(errno));
-        if (pids[k] == 0) {
-            alarm(CHILD_ALARM_S);
-            close(go_pipe[1]);
-            int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            int null = open("/dev/null", O_WRONLY);
-            if (fd < 0 || null < 0 || dup2(fd, 2) < 0 || dup2(null, 1) < 0)
-                _exit(126);
-            if (!wait_eof(go_pipe[0]))
-                _exit(125);
-            execl(tool, "ndshm", "--store", dir, "create", "same", "--dtype",
-                  "f8", "--shape", shape, (char *)NULL);
-            _exit(127);
-        }
+        snprintf(c.errfile, sizeof c.errfile, "%s/err.%d", errdir, k);
+        pids[k] = test_spawn_alarmed(cli_creator, &c, CHILD_ALARM_S);
     }
     close(go_pipe[0]);
     close(go_pipe[1]);
@@ -388,7 +286,7 @@ START_TEST(same_name_cli)
     reap_all(pids, NPROCS, statuses);
     int won = 0;
     for (int k = 0; k < NPROCS; k++) {
-        int code = exit_code(statuses[k], "ndshm create");
+        int code = test_exit_code(statuses[k], "ndshm create");
         char errfile[PATH_MAX], text[4096];
         snprintf(errfile, sizeof errfile, "%s/err.%d", errdir, k);
         FILE *f = fopen(errfile, "r");
@@ -412,10 +310,10 @@ START_TEST(same_name_cli)
                       text);
     }
     ck_assert_msg(won == 1, "%d ndshm create processes succeeded, not 1", won);
-    ck_assert_int_eq(test_count_entries(data_dir(dir)), 1);
+    ck_assert_int_eq(test_count_data_files(dir), 1);
     ndshm_store *st;
     ck_assert_int_eq(ndshm_store_open(&st, dir, 0), 0);
-    assert_fsck_clean(st);
+    test_fsck_clean(st);
     ndshm_store_close(st);
     test_store_remove(errdir);
     test_store_remove(dir);
@@ -457,19 +355,20 @@ static uint64_t next_random(uint64_t *s)
 static int read_tagged(ndshm_array *a, const char *expr)
 {
     if (ndshm_array_dtype(a) != NDSHM_INT64 || ndshm_array_ndim(a) != 2)
-        return child_fail(40, false, "'%s' is not a 2-d int64 window", expr);
+        return test_child_fail(40, "'%s' is not a 2-d int64 window", expr);
     int64_t n = ndshm_array_size(a), buf[MAXELEMS];
     if (n > MAXELEMS)
-        return child_fail(41, false, "'%s' has %lld elements", expr,
-                          (long long)n);
+        return test_child_fail(41, "'%s' has %lld elements", expr,
+                               (long long)n);
     if (ndshm_array_read(a, buf, NULL) != 0)
-        return child_fail(42, true, "cannot read '%s'", expr);
+        return test_child_lib_fail(42, "cannot read '%s'", expr);
     for (int64_t i = 0; i < n; i++)
         if ((uint64_t)buf[i] >> 32 != TAG)
-            return child_fail(43, false,
-                              "'%s' element %lld is %#llx, which no "
-                              "process wrote",
-                              expr, (long long)i, (unsigned long long)buf[i]);
+            return test_child_fail(43,
+                                   "'%s' element %lld is %#llx, which no "
+                                   "process wrote",
+                                   expr, (long long)i,
+                                   (unsigned long long)buf[i]);
     return 0;
 }
 
@@ -498,8 +397,8 @@ static int expected(int rc, bool exist_ok, bool notfound_ok, int kind,
     if (rc == 0 || (rc == NDSHM_EEXIST && exist_ok) ||
         (rc == NDSHM_ENOTFOUND && notfound_ok))
         return 0;
-    return child_fail(50, true, "%s %s failed with %s", op_names[kind], what,
-                      ndshm_errname(rc));
+    return test_child_lib_fail(50, "%s %s failed with %s", op_names[kind],
+                               what, ndshm_errname(rc));
 }
 
 static int check_listed(const char *name, void *ctx)
@@ -508,7 +407,7 @@ static int check_listed(const char *name, void *ctx)
     for (int i = 0; i < NNAMES; i++)
         if (strcmp(name, shared_names[i]) == 0)
             return 0;
-    return child_fail(60, false, "list gave '%s', which nobody made", name);
+    return test_child_fail(60, "list gave '%s', which nobody made", name);
 }
 
 static int one_op(ndshm_store *st, int k, int op, uint64_t *rnd)
@@ -542,8 +441,8 @@ static int one_op(ndshm_store *st, int k, int op, uint64_t *rnd)
             return expected(rc, false, true, OP_OPEN, expr);
         rc = read_tagged(a, expr);
         if (rc == 0 && (rc = ndshm_array_stale(a)) != 0 && rc != 1)
-            rc = child_fail(51, true, "stale check of '%s' gave %s", expr,
-                            ndshm_errname(rc));
+            rc = test_child_lib_fail(51, "stale check of '%s' gave %s", expr,
+                                     ndshm_errname(rc));
         ndshm_array_close(a);
         if (rc == 0 || rc == 1) /* read, and the name still is it or not */
             rc = expected(0, false, false, OP_OPEN, expr);
@@ -556,21 +455,22 @@ static int one_op(ndshm_store *st, int k, int op, uint64_t *rnd)
         int64_t v = tagged(k, op);
         if (ndshm_array_readonly(a)) {
             rc = ndshm_array_fill(a, &v);
-            rc = rc == NDSHM_EREADONLY
-                     ? 0
-                     : child_fail(52, true, "writing read-only '%s' gave %s",
-                                  expr, ndshm_errname(rc));
+            rc =
+                rc == NDSHM_EREADONLY
+                    ? 0
+                    : test_child_lib_fail(52, "writing read-only '%s' gave %s",
+                                          expr, ndshm_errname(rc));
         } else if ((rc = ndshm_array_lock(a, NDSHM_LOCK_EXCLUSIVE, 20)) != 0) {
             /* The handle is valid after its name is removed; at most the
              * lock may say the name is gone. */
             rc = expected(rc, false, true, OP_WRITE, expr);
         } else {
             if ((rc = ndshm_array_fill(a, &v)) != 0)
-                rc = child_fail(54, true, "cannot fill '%s'", expr);
+                rc = test_child_lib_fail(54, "cannot fill '%s'", expr);
             else
                 rc = read_tagged(a, expr);
             if (ndshm_array_unlock(a) != 0 && rc == 0)
-                rc = child_fail(55, true, "cannot unlock '%s'", expr);
+                rc = test_child_lib_fail(55, "cannot unlock '%s'", expr);
             if (rc == 0)
                 expected(0, false, false, OP_WRITE, expr);
         }
@@ -589,14 +489,11 @@ static int one_op(ndshm_store *st, int k, int op, uint64_t *rnd)
 static int random_worker(int k, void *arg)
 {
     (void)arg;
-    close(go_pipe[1]);
-    ndshm_store *st = child_store();
-    if (st == NULL)
-        return child_fail(2, true, "cannot open the store");
-    if (!wait_eof(go_pipe[0]))
-        return child_fail(3, false, "no start signal");
+    ndshm_store *st;
+    int rc = open_and_wait_for_go(&st);
+    if (rc != 0)
+        return rc;
     uint64_t rnd = 0x9E3779B97F4A7C15ULL * (uint64_t)(k + 1);
-    int rc = 0;
     for (int op = 0; op < OPS && rc == 0; op++)
         rc = one_op(st, k, op, &rnd);
     ndshm_store_close(st);
@@ -622,7 +519,7 @@ START_TEST(random_ops)
     op_done = mmap(NULL, OP_KINDS * sizeof *op_done, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     ck_assert(op_done != MAP_FAILED);
-    make_pipe(go_pipe);
+    test_pipe(go_pipe);
     pid_t pids[NPROCS];
     for (int k = 0; k < NPROCS; k++)
         pids[k] = spawn(random_worker, k, NULL);
@@ -631,14 +528,14 @@ START_TEST(random_ops)
     int statuses[NPROCS];
     reap_all(pids, NPROCS, statuses);
     for (int k = 0; k < NPROCS; k++)
-        status_ok(statuses[k], "a random worker");
+        test_exit_ok(statuses[k], "a random worker");
     for (int i = 0; i < OP_KINDS; i++)
         ck_assert_msg(op_done[i] > 0, "no %s succeeded", op_names[i]);
     munmap(op_done, OP_KINDS * sizeof *op_done);
 
     ndshm_store *st;
     ck_assert_int_eq(ndshm_store_open(&st, store_dir, 0), 0);
-    assert_fsck_clean(st);
+    test_fsck_clean(st);
 
     /* Every name opens and reads; the files they use are data/, exactly. */
     struct names l = {.n = 0};
@@ -658,36 +555,17 @@ START_TEST(random_ops)
             ids[nids++] = id;
         ndshm_array_close(a);
     }
-    DIR *d = opendir(data_dir(store_dir));
-    ck_assert_ptr_nonnull(d);
-    struct dirent *de;
-    int files = 0;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        files++;
-        unsigned long long id;
-        char tail[8] = "";
-        bool named = false;
-        if (sscanf(de->d_name, "%16llx%7s", &id, tail) == 2 &&
-            strcmp(tail, ".npy") == 0)
-            for (int j = 0; j < nids; j++)
-                named = named || ids[j] == id;
-        ck_assert_msg(named, "data/%s is not used by any name", de->d_name);
-    }
-    closedir(d);
-    ck_assert_msg(files == nids, "data/ holds %d files; the names use %d",
-                  files, nids);
+    test_expect_data_files(store_dir, ids, nids);
 
     /* Removing every name removes every file. */
     for (int i = 0; i < l.n; i++)
         ck_assert_msg(ndshm_remove(st, l.name[i]) == 0, "rm %s: %s", l.name[i],
                       ndshm_errmsg());
-    ck_assert_int_eq(test_count_entries(data_dir(store_dir)), 0);
+    ck_assert_int_eq(test_count_data_files(store_dir), 0);
     l.n = 0;
     ck_assert_int_eq(ndshm_list(st, collect, &l), 0);
     ck_assert_int_eq(l.n, 0);
-    assert_fsck_clean(st);
+    test_fsck_clean(st);
     ndshm_store_close(st);
     test_store_remove(store_dir);
     store_dir = NULL;
@@ -740,9 +618,8 @@ static int readers_caught_up(void)
              __atomic_load_n(&grow->rounds[r], __ATOMIC_SEQ_CST) <= seen[r];
              ms++) {
             if (ms == WAIT_MS)
-                return child_fail(72, false, "reader %d is stuck", r);
-            struct timespec ts = {0, 1000000};
-            nanosleep(&ts, NULL);
+                return test_child_fail(72, "reader %d is stuck", r);
+            test_nap_us(1000);
         }
     return 0;
 }
@@ -750,22 +627,19 @@ static int readers_caught_up(void)
 static int grow_creator(int k, void *arg)
 {
     bool with_arrays = arg != NULL;
-    close(go_pipe[1]);
-    ndshm_store *st = child_store();
-    if (st == NULL)
-        return child_fail(2, true, "cannot open the store");
-    if (!wait_eof(go_pipe[0]))
-        return child_fail(3, false, "no start signal");
+    ndshm_store *st;
+    int rc = open_and_wait_for_go(&st);
+    if (rc != 0)
+        return rc;
     char base[32];
     snprintf(base, sizeof base, "grow%d/base", k);
     const int64_t shape[1] = {16};
     int64_t seven = 7;
     if (with_arrays &&
         ndshm_array_create(st, base, NDSHM_INT64, 1, shape, &seven, 0) != 0)
-        return child_fail(70, true, "cannot create %s", base);
+        return test_child_lib_fail(70, "cannot create %s", base);
     for (int i = 0; i < PER_CREATOR; i++) {
         char name[NDSHM_NAME_MAX + 1];
-        int rc;
         if (k == 0 && i % CHECKPOINT == 0 && (rc = readers_caught_up()) != 0)
             return rc;
         grow_name(name, sizeof name, k, i);
@@ -774,8 +648,9 @@ static int grow_creator(int k, void *arg)
                                       0)
                  : ndshm_view_create(st, name, base, 0);
         if (rc != 0)
-            return child_fail(71, true, "create %s (name %d) failed with %s",
-                              name, i, ndshm_errname(rc));
+            return test_child_lib_fail(71,
+                                       "create %s (name %d) failed with %s",
+                                       name, i, ndshm_errname(rc));
     }
     ndshm_store_close(st);
     return 0;
@@ -802,14 +677,14 @@ static int read_sevens(ndshm_store *st, const char *name)
     ndshm_array *a;
     int rc = ndshm_array_open(&a, st, name, NDSHM_READONLY);
     if (rc != 0)
-        return child_fail(80, true, "cannot open listed '%s'", name);
+        return test_child_lib_fail(80, "cannot open listed '%s'", name);
     int64_t buf[16];
     if (ndshm_array_size(a) != 16 || ndshm_array_read(a, buf, NULL) != 0)
-        rc = child_fail(81, true, "cannot read '%s'", name);
+        rc = test_child_lib_fail(81, "cannot read '%s'", name);
     for (int i = 0; rc == 0 && i < 16; i++)
         if (buf[i] != 7)
-            rc = child_fail(82, false, "'%s'[%d] is %lld, not 7", name, i,
-                            (long long)buf[i]);
+            rc = test_child_fail(82, "'%s'[%d] is %lld, not 7", name, i,
+                                 (long long)buf[i]);
     ndshm_array_close(a);
     return rc;
 }
@@ -827,13 +702,11 @@ static int grow_reader(int k, void *arg)
 
 static int grow_reader_rounds(int k)
 {
-    close(go_pipe[1]);
     struct reader_state r = {NULL, 0, ""};
-    if ((r.st = child_store()) == NULL)
-        return child_fail(2, true, "cannot open the store");
-    if (!wait_eof(go_pipe[0]))
-        return child_fail(3, false, "no start signal");
-    int before = 0, rc = 0;
+    int rc = open_and_wait_for_go(&r.st);
+    if (rc != 0)
+        return rc;
+    int before = 0;
     long rounds = 0;
     for (bool last_round = false; rc == 0; rounds++) {
         /* Reader 0 opens the store afresh every round: a process that
@@ -841,9 +714,9 @@ static int grow_reader_rounds(int k)
          * The others keep one handle throughout. */
         if (k == 0 && rounds > 0) {
             ndshm_store_close(r.st);
-            if ((r.st = child_store()) == NULL)
-                return child_fail(86, true,
-                                  "cannot open the store (round %ld)", rounds);
+            if (ndshm_store_open(&r.st, store_dir, 0) != 0)
+                return test_child_lib_fail(
+                    86, "cannot open the store (round %ld)", rounds);
         }
         /* Read the flag first: the list after it sees every name. */
         last_round = __atomic_load_n(&grow->creators_done, __ATOMIC_SEQ_CST);
@@ -851,15 +724,15 @@ static int grow_reader_rounds(int k)
         r.last[0] = '\0';
         rc = ndshm_list(r.st, count_name, &r);
         if (rc != 0) {
-            rc = child_fail(83, true, "list failed with %s (round %ld)",
-                            ndshm_errname(rc), rounds);
+            rc = test_child_lib_fail(83, "list failed with %s (round %ld)",
+                                     ndshm_errname(rc), rounds);
             break;
         }
         /* Only names are added: one snapshot never has fewer than an
          * earlier one. */
         if (r.count < before) {
-            rc = child_fail(84, false, "list gave %d names after %d", r.count,
-                            before);
+            rc = test_child_fail(84, "list gave %d names after %d", r.count,
+                                 before);
             break;
         }
         before = r.count;
@@ -871,8 +744,8 @@ static int grow_reader_rounds(int k)
     }
     int want = CREATORS * (PER_CREATOR + 1);
     if (rc == 0 && before != want)
-        rc = child_fail(85, false, "the last list gave %d names, not %d",
-                        before, want);
+        rc = test_child_fail(85, "the last list gave %d names, not %d", before,
+                             want);
     ndshm_store_close(r.st);
     return rc;
 }
@@ -909,7 +782,7 @@ static void run_map_growth(bool with_arrays)
                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     ck_assert(grow != MAP_FAILED);
     memset(grow, 0, sizeof *grow);
-    make_pipe(go_pipe);
+    test_pipe(go_pipe);
     pid_t creators[CREATORS], readers[READERS];
     for (int k = 0; k < CREATORS; k++)
         creators[k] = spawn(grow_creator, k, with_arrays ? "arrays" : NULL);
@@ -922,9 +795,9 @@ static void run_map_growth(bool with_arrays)
     __atomic_store_n(&grow->creators_done, 1, __ATOMIC_SEQ_CST);
     reap_all(readers, READERS, rstatus);
     for (int k = 0; k < CREATORS; k++)
-        status_ok(cstatus[k], "a creator");
+        test_exit_ok(cstatus[k], "a creator");
     for (int k = 0; k < READERS; k++)
-        status_ok(rstatus[k], "a reader");
+        test_exit_ok(rstatus[k], "a reader");
 
     /* The map grew: the committed data is far beyond 64 KiB, which LMDB
      * writes only through a map that large. */
@@ -958,9 +831,9 @@ static void run_map_growth(bool with_arrays)
         }
     int arrays =
         with_arrays ? (PER_CREATOR + ARRAY_EVERY - 1) / ARRAY_EVERY : 0;
-    ck_assert_int_eq(test_count_entries(data_dir(store_dir)),
+    ck_assert_int_eq(test_count_data_files(store_dir),
                      CREATORS * (1 + arrays));
-    assert_fsck_clean(st);
+    test_fsck_clean(st);
     ndshm_store_close(st);
     munmap(grow, sizeof *grow);
     test_store_remove(store_dir);
@@ -1000,13 +873,13 @@ START_TEST(map_growth_arrays)
         ck_assert_msg(rc == 0, "create %d failed with %s: %s", i,
                       ndshm_errname(rc), ndshm_errmsg());
     }
-    ck_assert_int_eq(test_count_entries(data_dir(dir)), N);
+    ck_assert_int_eq(test_count_data_files(dir), N);
     for (int i = 0; i < N; i++) {
         char name[NDSHM_NAME_MAX + 1];
         grow_name(name, sizeof name, 9, i);
         ck_assert_int_eq(read_sevens(st, name), 0);
     }
-    assert_fsck_clean(st);
+    test_fsck_clean(st);
     ndshm_store_close(st);
     test_store_remove(dir);
 }
@@ -1044,9 +917,5 @@ static Suite *races_suite(void)
 int main(void)
 {
     default_map_size = ndshm__catalog_map_size;
-    SRunner *sr = srunner_create(races_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(races_suite(), CK_NORMAL);
 }

@@ -27,133 +27,22 @@
 #include "config.h"
 
 #include <check.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ndshm.h"
+#include "testproc.h"
 #include "testutil.h"
-
-#define GUARD_MS 20000 /* the hang guard for one step */
-#define GUARD_S  (GUARD_MS / 1000.0)
 
 enum { ROWS = 4, COLS = 8 };
 
 /* ---- plumbing ----------------------------------------------------------- */
-
-static int child_fail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "child %ld: ", (long)getpid());
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return code;
-}
-
-static int lib_fail(int code, const char *what)
-{
-    return child_fail(code, "%s: %s", what, ndshm_errmsg());
-}
-
-typedef int (*child_fn)(void *arg);
-
-static pid_t spawn(child_fn fn, void *arg)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0)
-        _exit(fn(arg));
-    return pid;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int reap(pid_t pid, int ms)
-{
-    double end = now_s() + ms / 1000.0;
-    for (;;) {
-        int status;
-        pid_t got = waitpid(pid, &status, WNOHANG);
-        if (got == pid)
-            return status;
-        if (got < 0 && errno != EINTR)
-            return -1;
-        if (now_s() > end) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        struct timespec ts = {0, 1000000};
-        nanosleep(&ts, NULL);
-    }
-}
-
-static void reap_ok(pid_t pid, const char *what)
-{
-    int status = reap(pid, GUARD_MS);
-    ck_assert_msg(status != -1, "%s hung (killed after %d ms)", what,
-                  GUARD_MS);
-    ck_assert_msg(!WIFSIGNALED(status), "%s died of signal %d", what,
-                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "%s exited with status %d", what, WEXITSTATUS(status));
-}
-
-static void make_pipe(int fds[2])
-{
-    ck_assert_msg(pipe(fds) == 0, "pipe: %s", strerror(errno));
-}
-
-static void close_pipe(int fds[2])
-{
-    close(fds[0]);
-    close(fds[1]);
-}
-
-static int send_byte(int fd)
-{
-    return write(fd, "!", 1) == 1 ? 0 : -1;
-}
-
-static int wait_byte(int fd, int ms)
-{
-    struct pollfd p = {fd, POLLIN, 0};
-    int rc;
-    while ((rc = poll(&p, 1, ms)) < 0 && errno == EINTR)
-        ;
-    if (rc != 1)
-        return -1;
-    char c;
-    return read(fd, &c, 1) == 1 ? 0 : -1;
-}
-
-static ndshm_array *open_ok(const char *expr, unsigned flags)
-{
-    ndshm_array *a;
-    ck_assert_msg(ndshm_array_open(&a, test_st, expr, flags) == 0,
-                  "open '%s': %s", expr, ndshm_errmsg());
-    return a;
-}
 
 static void expect_absent(const char *name)
 {
@@ -171,13 +60,6 @@ static void make_filled(ndshm_store *st, const char *name, int64_t fill)
         "create %s: %s", name, ndshm_errmsg());
 }
 
-static volatile int64_t *elem(const ndshm_array *a, int64_t i, int64_t j)
-{
-    const int64_t *s = ndshm_array_strides(a);
-    return (volatile int64_t *)((char *)ndshm_array_data(a) + i * s[0] +
-                                j * s[1]);
-}
-
 /* Every element of a 2-d int64 window equals want. */
 static void expect_all(const ndshm_array *a, int64_t want)
 {
@@ -185,10 +67,10 @@ static void expect_all(const ndshm_array *a, int64_t want)
     ck_assert_int_eq(ndshm_array_ndim(a), 2);
     for (int64_t i = 0; i < sh[0]; i++)
         for (int64_t j = 0; j < sh[1]; j++)
-            ck_assert_msg(*elem(a, i, j) == want,
+            ck_assert_msg(*test_elem(a, i, j) == want,
                           "%s[%lld, %lld] is %lld, not %lld",
                           ndshm_array_name(a), (long long)i, (long long)j,
-                          (long long)*elem(a, i, j), (long long)want);
+                          (long long)*test_elem(a, i, j), (long long)want);
 }
 
 static void expect_stale(const ndshm_array *a, int want)
@@ -199,47 +81,23 @@ static void expect_stale(const ndshm_array *a, int want)
                   rc < 0 ? ndshm_errmsg() : "");
 }
 
-static int data_files(void)
-{
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/data", test_dir);
-    return test_count_entries(path);
-}
-
-/* Run fn in another process and require it to succeed. */
-static void in_other_process(child_fn fn, void *arg, const char *what)
-{
-    reap_ok(spawn(fn, arg), what);
-}
-
-/* Children: a store of their own on the test's directory. */
-static ndshm_store *child_store(void)
-{
-    ndshm_store *st;
-    if (ndshm_store_open(&st, test_dir, 0) != 0) {
-        lib_fail(0, "cannot open the store");
-        return NULL;
-    }
-    return st;
-}
-
 /* Remove the names in arg (a NULL-terminated list) in another process. */
 static int remover(void *arg)
 {
     const char *const *names = arg;
-    ndshm_store *st = child_store();
+    ndshm_store *st = test_child_store(test_dir);
     if (st == NULL)
         return 10;
     for (; *names; names++)
         if (ndshm_remove(st, *names) != 0)
-            return child_fail(11, "remove %s: %s", *names, ndshm_errmsg());
+            return test_child_lib_fail(11, "remove %s", *names);
     ndshm_store_close(st);
     return 0;
 }
 
 static void remove_elsewhere(const char *const *names)
 {
-    in_other_process(remover, (void *)names, "the remover");
+    test_child_ok(remover, (void *)names, "the remover");
 }
 
 /* ---- removed while open ------------------------------------------------- */
@@ -254,33 +112,35 @@ struct partner {
 static int partner(void *arg)
 {
     struct partner *p = arg;
-    ndshm_store *st = child_store();
+    ndshm_store *st = test_child_store(test_dir);
     ndshm_array *a;
     if (st == NULL || ndshm_array_open(&a, st, "a", 0) != 0)
-        return lib_fail(20, "open a");
-    if (send_byte(p->ready[1]) != 0 || wait_byte(p->removed[0], GUARD_MS) != 0)
-        return child_fail(21, "no word of the removal");
+        return test_child_lib_fail(20, "open a");
+    if (test_send_byte(p->ready[1]) != 0 ||
+        test_wait_byte(p->removed[0], TEST_GUARD_MS) != 0)
+        return test_child_fail(21, "no word of the removal");
     if (ndshm_array_stale(a) != 1)
-        return child_fail(22, "stale is %d after the removal",
-                          ndshm_array_stale(a));
+        return test_child_fail(22, "stale is %d after the removal",
+                               ndshm_array_stale(a));
     ndshm_array *again;
     if (ndshm_array_open(&again, st, "a", 0) != NDSHM_ENOTFOUND)
-        return child_fail(23, "a opens after its removal");
-    if (*elem(a, 0, 0) != 5)
-        return child_fail(24, "a[0, 0] is %lld", (long long)*elem(a, 0, 0));
+        return test_child_fail(23, "a opens after its removal");
+    if (*test_elem(a, 0, 0) != 5)
+        return test_child_fail(24, "a[0, 0] is %lld",
+                               (long long)*test_elem(a, 0, 0));
     uint64_t seen = ndshm_array_version(a);
-    *elem(a, 3, 7) = 77;
+    *test_elem(a, 3, 7) = 77;
     ndshm_array_notify(a);
     seen++;
-    if (send_byte(p->wrote[1]) != 0)
-        return child_fail(25, "cannot say wrote");
+    if (test_send_byte(p->wrote[1]) != 0)
+        return test_child_fail(25, "cannot say wrote");
     /* the test fills rows 1-2 with 88 through an expression handle */
     uint64_t v;
-    if (ndshm_array_wait(a, seen, GUARD_S, &v) != 0)
-        return lib_fail(26, "wait on the removed array");
+    if (ndshm_array_wait(a, seen, TEST_GUARD_S, &v) != 0)
+        return test_child_lib_fail(26, "wait on the removed array");
     for (int j = 0; j < COLS; j++)
-        if (*elem(a, 1, j) != 88 || *elem(a, 2, j) != 88)
-            return child_fail(27, "row 1 or 2 is not 88 at column %d", j);
+        if (*test_elem(a, 1, j) != 88 || *test_elem(a, 2, j) != 88)
+            return test_child_fail(27, "row 1 or 2 is not 88 at column %d", j);
     ndshm_array_close(a);
     ndshm_store_close(st);
     return 0;
@@ -289,24 +149,24 @@ static int partner(void *arg)
 START_TEST(removed_while_open)
 {
     make_filled(test_st, "a", 5);
-    ndshm_array *ha = open_ok("a", 0), *hx = open_ok("a[1:3]", 0),
-                *hr = open_ok("a", NDSHM_READONLY);
+    ndshm_array *ha = test_open("a", 0), *hx = test_open("a[1:3]", 0),
+                *hr = test_open("a", NDSHM_READONLY);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s", ndshm_array_path(ha));
     expect_stale(ha, 0);
     expect_stale(hx, 0);
     expect_stale(hr, 0);
     struct partner p;
-    make_pipe(p.ready);
-    make_pipe(p.removed);
-    make_pipe(p.wrote);
-    pid_t pp = spawn(partner, &p);
-    ck_assert_int_eq(wait_byte(p.ready[0], GUARD_MS), 0);
+    test_pipe(p.ready);
+    test_pipe(p.removed);
+    test_pipe(p.wrote);
+    pid_t pp = test_spawn(partner, &p);
+    ck_assert_int_eq(test_wait_byte(p.ready[0], TEST_GUARD_MS), 0);
 
     remove_elsewhere((const char *const[]){"a", NULL});
     expect_absent("a");
     ck_assert_int_eq(access(path, F_OK), -1);
-    ck_assert_int_eq(data_files(), 0);
+    ck_assert_int_eq(test_count_data_files(test_dir), 0);
     expect_stale(ha, 1);
     expect_stale(hx, 1);
     expect_stale(hr, 1);
@@ -314,13 +174,13 @@ START_TEST(removed_while_open)
     expect_all(hr, 5);
 
     /* the two processes still share the data */
-    ck_assert_int_eq(send_byte(p.removed[1]), 0);
-    ck_assert_int_eq(wait_byte(p.wrote[0], GUARD_MS), 0);
-    ck_assert_int_eq(*elem(ha, 3, 7), 77);
-    ck_assert_int_eq(*elem(hr, 3, 7), 77);
+    ck_assert_int_eq(test_send_byte(p.removed[1]), 0);
+    ck_assert_int_eq(test_wait_byte(p.wrote[0], TEST_GUARD_MS), 0);
+    ck_assert_int_eq(*test_elem(ha, 3, 7), 77);
+    ck_assert_int_eq(*test_elem(hr, 3, 7), 77);
     int64_t v88 = 88;
     ck_assert_int_eq(ndshm_array_fill(hx, &v88), 0);
-    reap_ok(pp, "the partner");
+    test_reap_ok(pp, "the partner");
     expect_all(hx, 88);
 
     /* library reads and writes, through every handle */
@@ -333,16 +193,16 @@ START_TEST(removed_while_open)
         for (int j = 0; j < COLS; j++)
             buf[i][j] = i * COLS + j;
     ck_assert_int_eq(ndshm_array_write(ha, buf, NULL), 0);
-    ck_assert_int_eq(*elem(hr, 2, 3), 2 * COLS + 3);
-    ck_assert_int_eq(*elem(hx, 0, 1), COLS + 1);
+    ck_assert_int_eq(*test_elem(hr, 2, 3), 2 * COLS + 3);
+    ck_assert_int_eq(*test_elem(hx, 0, 1), COLS + 1);
     ck_assert_int_eq(ndshm_array_write(hr, buf, NULL), NDSHM_EREADONLY);
     /* still stale, and nothing came back */
     expect_stale(ha, 1);
     expect_absent("a");
-    ck_assert_int_eq(data_files(), 0);
-    close_pipe(p.ready);
-    close_pipe(p.removed);
-    close_pipe(p.wrote);
+    ck_assert_int_eq(test_count_data_files(test_dir), 0);
+    test_pipe_close(p.ready);
+    test_pipe_close(p.removed);
+    test_pipe_close(p.wrote);
     ndshm_array_close(ha);
     ndshm_array_close(hx);
     ndshm_array_close(hr);
@@ -355,132 +215,61 @@ END_TEST
 static int recreator(void *arg)
 {
     (void)arg;
-    ndshm_store *st = child_store();
+    ndshm_store *st = test_child_store(test_dir);
     if (st == NULL)
         return 30;
     const int64_t shape[2] = {2, 3};
     int64_t three = 3;
     if (ndshm_remove(st, "a") != 0 ||
         ndshm_array_create(st, "a", NDSHM_INT64, 2, shape, &three, 0) != 0)
-        return lib_fail(31, "re-create a");
+        return test_child_lib_fail(31, "re-create a");
     ndshm_store_close(st);
     return 0;
 }
 
-/* The tool: $NDSHM, or tools/ndshm next to this test's build directory. */
-static const char *tool_path(void)
+/* The id that 'ndshm info NAME' (json: with --json) prints. */
+static uint64_t info_id(const char *name, bool json)
 {
-    static char path[PATH_MAX];
-    const char *env = getenv("NDSHM");
-    if (env != NULL && *env != '\0')
-        return env;
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);
-    if (n <= 0)
-        return NULL;
-    path[n] = '\0';
-    char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        return NULL;
-    strcpy(slash, "/../tools/ndshm");
-    return access(path, X_OK) == 0 ? path : NULL;
-}
-
-/*
- * Run "ndshm ARGS..." on the test's store; its exit status (-1 when it
- * hung), with its stdout in out.
- */
-static int tool_run(char *out, size_t cap, const char *const *args)
-{
-    const char *tool = tool_path();
-    ck_assert_ptr_nonnull(tool);
-    const char *argv[16];
-    int n = 0;
-    argv[n++] = "ndshm";
-    for (; *args && n < 15; args++)
-        argv[n++] = *args;
-    argv[n] = NULL;
-    int fds[2];
-    make_pipe(fds);
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        setenv("NDSHM_STORE", test_dir, 1);
-        setenv("LC_ALL", "C", 1);
-        dup2(fds[1], 1);
-        close(fds[0]);
-        execv(tool, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    /* read until EOF, each read bounded by the hang guard */
-    size_t len = 0;
-    for (;;) {
-        struct pollfd p = {fds[0], POLLIN, 0};
-        if (poll(&p, 1, GUARD_MS) != 1)
-            break;
-        ssize_t got = read(fds[0], out + len, cap - 1 - len);
-        if (got <= 0)
-            break;
-        len += (size_t)got;
-    }
-    out[len] = '\0';
-    close(fds[0]);
-    int status = reap(pid, GUARD_MS);
-    return status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-/* The id that 'ndshm info NAME' prints, or 0 when it does not. */
-static uint64_t info_id(const char *name)
-{
-    char out[4096];
-    int rc =
-        tool_run(out, sizeof out, (const char *const[]){"info", name, NULL});
-    ck_assert_msg(rc == 0, "ndshm info %s exited %d", name, rc);
-    const char *line = strstr(out, "\nid:");
-    ck_assert_msg(line != NULL, "no id in: %s", out);
-    return strtoull(line + 4, NULL, 10);
-}
-
-static uint64_t info_json_id(const char *name)
-{
-    char out[4096];
-    int rc = tool_run(out, sizeof out,
-                      (const char *const[]){"info", name, "--json", NULL});
-    ck_assert_msg(rc == 0, "ndshm info %s --json exited %d", name, rc);
-    const char *key = strstr(out, "\"id\": ");
-    ck_assert_msg(key != NULL, "no id in: %s", out);
-    return strtoull(key + 6, NULL, 10);
+    struct test_run r;
+    test_tool_run(
+        &r, test_dir,
+        (const char *const[]){"info", name, json ? "--json" : NULL, NULL});
+    ck_assert_msg(r.status == 0, "ndshm info %s%s exited %d: %s", name,
+                  json ? " --json" : "", r.status, r.err);
+    const char *key = json ? "\"id\": " : "\nid:";
+    const char *at = strstr(r.out, key);
+    ck_assert_msg(at != NULL, "no id in: %s", r.out);
+    return strtoull(at + strlen(key), NULL, 10);
 }
 
 START_TEST(created_again_is_a_new_array)
 {
     make_filled(test_st, "a", 7);
-    ndshm_array *old = open_ok("a", 0), *oldrow = open_ok("a[2]", 0);
+    ndshm_array *old = test_open("a", 0), *oldrow = test_open("a[2]", 0);
     uint64_t old_id = ndshm_array_id(old);
-    int have_tool = tool_path() != NULL;
+    int have_tool = test_tool_path() != NULL;
     if (have_tool)
-        ck_assert_uint_eq(info_id("a"), old_id);
+        ck_assert_uint_eq(info_id("a", false), old_id);
     int64_t one = 1;
     ck_assert_int_eq(ndshm_array_fill(oldrow, &one), 0);
 
-    in_other_process(recreator, NULL, "the re-creator");
+    test_child_ok(recreator, NULL, "the re-creator");
     expect_stale(old, 1);
     expect_stale(oldrow, 1);
-    ndshm_array *now = open_ok("a", 0);
+    ndshm_array *now = test_open("a", 0);
     expect_stale(now, 0);
     ck_assert_uint_ne(ndshm_array_id(now), old_id);
     ck_assert_uint_gt(ndshm_array_id(now), old_id); /* never reused */
     ck_assert_str_ne(ndshm_array_path(now), ndshm_array_path(old));
     if (have_tool) {
-        ck_assert_uint_eq(info_id("a"), ndshm_array_id(now));
-        ck_assert_uint_eq(info_json_id("a"), ndshm_array_id(now));
+        ck_assert_uint_eq(info_id("a", false), ndshm_array_id(now));
+        ck_assert_uint_eq(info_id("a", true), ndshm_array_id(now));
     }
     /* the old handle keeps its shape and data; the new one has its own */
     ck_assert_int_eq(ndshm_array_shape(old)[0], ROWS);
     ck_assert_int_eq(ndshm_array_shape(now)[1], 3);
-    ck_assert_int_eq(*elem(old, 0, 0), 7);
-    ck_assert_int_eq(*elem(old, 2, 5), 1);
+    ck_assert_int_eq(*test_elem(old, 0, 0), 7);
+    ck_assert_int_eq(*test_elem(old, 2, 5), 1);
     expect_all(now, 3);
     uint64_t nv = ndshm_array_version(now);
     /* writes through the old handles never reach the new array */
@@ -490,31 +279,32 @@ START_TEST(created_again_is_a_new_array)
     ndshm_array_notify(oldrow);
     expect_all(now, 3);
     ck_assert_uint_eq(ndshm_array_version(now), nv);
-    ck_assert_int_eq(*elem(old, 2, 0), 10);
-    ck_assert_int_eq(*elem(old, 3, 7), 9);
+    ck_assert_int_eq(*test_elem(old, 2, 0), 10);
+    ck_assert_int_eq(*test_elem(old, 3, 7), 9);
     /* and the new array's writes never reach the old handles */
     int64_t four = 4;
     ck_assert_int_eq(ndshm_array_fill(now, &four), 0);
-    ck_assert_int_eq(*elem(old, 0, 0), 9);
-    ck_assert_int_eq(data_files(), 1);
+    ck_assert_int_eq(*test_elem(old, 0, 0), 9);
+    ck_assert_int_eq(test_count_data_files(test_dir), 1);
     expect_stale(old, 1);
 
     /* once more with the tool, same shape and dtype: only the id says */
     if (have_tool) {
-        char out[256];
-        ck_assert_int_eq(
-            tool_run(out, sizeof out, (const char *const[]){"rm", "a", NULL}),
-            0);
-        ck_assert_int_eq(tool_run(out, sizeof out,
-                                  (const char *const[]){
-                                      "create", "a", "--dtype", "int64",
-                                      "--shape", "2,3", "--fill", "6", NULL}),
-                         0);
-        uint64_t third = info_id("a");
+        struct test_run r;
+        test_tool_run(&r, test_dir, (const char *const[]){"rm", "a", NULL});
+        ck_assert_msg(r.status == 0, "ndshm rm a exited %d: %s", r.status,
+                      r.err);
+        test_tool_run(&r, test_dir,
+                      (const char *const[]){"create", "a", "--dtype", "int64",
+                                            "--shape", "2,3", "--fill", "6",
+                                            NULL});
+        ck_assert_msg(r.status == 0, "ndshm create a exited %d: %s", r.status,
+                      r.err);
+        uint64_t third = info_id("a", false);
         ck_assert_uint_gt(third, ndshm_array_id(now));
         expect_stale(now, 1);
         expect_all(now, 4);
-        ndshm_array *t = open_ok("a", 0);
+        ndshm_array *t = test_open("a", 0);
         ck_assert_uint_eq(ndshm_array_id(t), third);
         expect_all(t, 6);
         ndshm_array_close(t);
@@ -530,17 +320,18 @@ END_TEST
 static int view_writer(void *arg)
 {
     (void)arg;
-    ndshm_store *st = child_store();
+    ndshm_store *st = test_child_store(test_dir);
     ndshm_array *w;
     if (st == NULL || ndshm_array_open(&w, st, "w", 0) != 0)
-        return lib_fail(40, "open w");
+        return test_child_lib_fail(40, "open w");
     if (ndshm_array_base(w) != NULL)
-        return child_fail(41, "w's base is '%s' after it was removed",
-                          ndshm_array_base(w));
+        return test_child_fail(41, "w's base is '%s' after it was removed",
+                               ndshm_array_base(w));
     /* w is v[:, ::2], v is a[1:3]: w[1, 3] is a[2, 6] */
-    if (*elem(w, 1, 3) != 2 * COLS + 6)
-        return child_fail(42, "w[1, 3] is %lld", (long long)*elem(w, 1, 3));
-    *elem(w, 0, 0) = 1000;
+    if (*test_elem(w, 1, 3) != 2 * COLS + 6)
+        return test_child_fail(42, "w[1, 3] is %lld",
+                               (long long)*test_elem(w, 1, 3));
+    *test_elem(w, 0, 0) = 1000;
     ndshm_array_notify(w);
     ndshm_array_close(w);
     ndshm_store_close(st);
@@ -559,42 +350,43 @@ START_TEST(views_keep_a_removed_base_alive)
                      0);
     ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[1:3]", 0), 0);
     ck_assert_int_eq(ndshm_view_create(test_st, "w", "v[:, ::2]", 0), 0);
-    ndshm_array *hv = open_ok("v", 0), *hvx = open_ok("v[1]", 0);
+    ndshm_array *hv = test_open("v", 0), *hvx = test_open("v[1]", 0);
     ck_assert_str_eq(ndshm_array_base(hv), "a");
 
     remove_elsewhere((const char *const[]){"a", NULL});
     expect_absent("a");
-    ck_assert_int_eq(data_files(), 1); /* the views hold the file */
+    /* the views hold the file */
+    ck_assert_int_eq(test_count_data_files(test_dir), 1);
     /* v still names the same data and window */
     expect_stale(hv, 0);
     expect_stale(hvx, 0);
-    ndshm_array *v2 = open_ok("v", 0);
+    ndshm_array *v2 = test_open("v", 0);
     ck_assert_ptr_null(ndshm_array_base(v2));
     ck_assert_uint_eq(ndshm_array_id(v2), ndshm_array_id(hv));
-    ck_assert_int_eq(*elem(v2, 1, 7), 2 * COLS + 7);
-    in_other_process(view_writer, NULL, "the writer through w");
-    ck_assert_int_eq(*elem(hv, 0, 0), 1000);
-    ck_assert_int_eq(*elem(v2, 0, 0), 1000);
+    ck_assert_int_eq(*test_elem(v2, 1, 7), 2 * COLS + 7);
+    test_child_ok(view_writer, NULL, "the writer through w");
+    ck_assert_int_eq(*test_elem(hv, 0, 0), 1000);
+    ck_assert_int_eq(*test_elem(v2, 0, 0), 1000);
 
     /* a new "a" is another array: the views still see the old one */
     make_filled(test_st, "a", -1);
-    ck_assert_int_eq(data_files(), 2);
+    ck_assert_int_eq(test_count_data_files(test_dir), 2);
     expect_stale(hv, 0);
-    ck_assert_int_eq(*elem(hv, 1, 0), 2 * COLS);
+    ck_assert_int_eq(*test_elem(hv, 1, 0), 2 * COLS);
 
     /* the file lives while any name refers to it, then handles alone */
     remove_elsewhere((const char *const[]){"v", NULL});
     expect_stale(hv, 1);
     expect_stale(hvx, 1);
-    ck_assert_int_eq(data_files(), 2);
-    ndshm_array *hw = open_ok("w", 0);
+    ck_assert_int_eq(test_count_data_files(test_dir), 2);
+    ndshm_array *hw = test_open("w", 0);
     remove_elsewhere((const char *const[]){"w", "a", NULL});
-    ck_assert_int_eq(data_files(), 0);
+    ck_assert_int_eq(test_count_data_files(test_dir), 0);
     expect_stale(hw, 1);
-    *elem(hw, 1, 0) = 2000; /* w[1, 0] is a[2, 0] is v[1, 0] */
-    ck_assert_int_eq(*elem(hv, 1, 0), 2000);
+    *test_elem(hw, 1, 0) = 2000; /* w[1, 0] is a[2, 0] is v[1, 0] */
+    ck_assert_int_eq(*test_elem(hv, 1, 0), 2000);
     ck_assert_int_eq(((volatile int64_t *)ndshm_array_data(hvx))[0], 2000);
-    ck_assert_int_eq(*elem(v2, 0, 0), 1000);
+    ck_assert_int_eq(*test_elem(v2, 0, 0), 1000);
     ndshm_array_close(hv);
     ndshm_array_close(hvx);
     ndshm_array_close(v2);
@@ -608,7 +400,7 @@ END_TEST
 static int bystander(void *arg)
 {
     (void)arg;
-    ndshm_store *st = child_store();
+    ndshm_store *st = test_child_store(test_dir);
     if (st == NULL)
         return 50;
     const int64_t shape[1] = {3};
@@ -620,12 +412,12 @@ static int bystander(void *arg)
         ndshm_remove(st, "d") != 0 ||
         ndshm_array_create(st, "c", NDSHM_INT64, 1, shape, NULL, 0) != 0 ||
         ndshm_view_create(st, "av", "a", 0) != 0)
-        return lib_fail(51, "the bystander's changes");
+        return test_child_lib_fail(51, "the bystander's changes");
     if (ndshm_array_open(&a, st, "a", 0) != 0 ||
         ndshm_array_fill(a, &k) != 0 ||
         ndshm_array_lock(a, NDSHM_LOCK_EXCLUSIVE, 0) != 0 ||
         ndshm_array_unlock(a) != 0)
-        return lib_fail(52, "the bystander's writes");
+        return test_child_lib_fail(52, "the bystander's writes");
     ndshm_array_close(a);
     ndshm_store_close(st);
     return 0;
@@ -638,12 +430,11 @@ struct reviewer {
 static int review(void *arg)
 {
     struct reviewer *r = arg;
-    ndshm_store *st = child_store();
+    ndshm_store *st = test_child_store(test_dir);
     if (st == NULL)
         return 55;
     if (ndshm_remove(st, "v") != 0 || ndshm_view_create(st, "v", r->expr, 0))
-        return child_fail(56, "re-create v as %s: %s", r->expr,
-                          ndshm_errmsg());
+        return test_child_lib_fail(56, "re-create v as %s", r->expr);
     ndshm_store_close(st);
     return 0;
 }
@@ -653,39 +444,39 @@ START_TEST(stale_only_when_the_name_changes)
     make_filled(test_st, "a", 0);
     make_filled(test_st, "b", 0);
     ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[0:2]", 0), 0);
-    ndshm_array *ha = open_ok("a", 0), *hx = open_ok("a[1:]", 0),
-                *hv = open_ok("v", 0), *hvx = open_ok("v[1]", 0),
-                *hr = open_ok("a.T", NDSHM_READONLY);
+    ndshm_array *ha = test_open("a", 0), *hx = test_open("a[1:]", 0),
+                *hv = test_open("v", 0), *hvx = test_open("v[1]", 0),
+                *hr = test_open("a.T", NDSHM_READONLY);
     ndshm_array *mine[] = {ha, hx, hv, hvx, hr};
     for (size_t k = 0; k < 5; k++)
         expect_stale(mine[k], 0);
-    in_other_process(bystander, NULL, "the bystander");
+    test_child_ok(bystander, NULL, "the bystander");
     for (size_t k = 0; k < 5; k++)
         expect_stale(mine[k], 0);
-    ck_assert_int_eq(*elem(ha, 3, 3), 42);
+    ck_assert_int_eq(*test_elem(ha, 3, 3), 42);
 
     /* v, re-created with another window over the same array: stale */
     struct reviewer r = {"a[1:3]"};
-    in_other_process(review, &r, "re-viewing v");
+    test_child_ok(review, &r, "re-viewing v");
     expect_stale(hv, 1);
     expect_stale(hvx, 1);
     expect_stale(ha, 0);
     expect_stale(hx, 0);
     /* the same offset, shape and strides, but over another array */
     r.expr = "b[0:2]";
-    in_other_process(review, &r, "re-viewing v over b");
+    test_child_ok(review, &r, "re-viewing v over b");
     expect_stale(hv, 1);
-    ndshm_array *nv = open_ok("v", 0);
+    ndshm_array *nv = test_open("v", 0);
     ck_assert_int_eq(ndshm_array_offset(nv), ndshm_array_offset(hv));
     expect_stale(nv, 0);
     /* the very window v was at first, spelled otherwise: documented as
      * not stale (the same data file and window) */
     r.expr = "a[:2].T.T[:, ::1]";
-    in_other_process(review, &r, "re-viewing v as it was");
+    test_child_ok(review, &r, "re-viewing v as it was");
     expect_stale(hv, 0);
     expect_stale(nv, 1);
     r.expr = "a[0:2, ::-1]";
-    in_other_process(review, &r, "re-viewing v reversed");
+    test_child_ok(review, &r, "re-viewing v reversed");
     expect_stale(hv, 1);
     for (size_t k = 0; k < 5; k++)
         ndshm_array_close(mine[k]);
@@ -714,17 +505,12 @@ static int await_start(void)
 {
     close(churn_go[1]);
     close(churn_stop[1]);
-    struct pollfd p = {churn_go[0], POLLIN, 0};
-    char c;
-    if (poll(&p, 1, GUARD_MS) != 1 || read(churn_go[0], &c, 1) != 0)
-        return -1;
-    return 0;
+    return test_wait_eof(churn_go[0], TEST_GUARD_MS);
 }
 
 static int stopped(void)
 {
-    struct pollfd p = {churn_stop[0], POLLIN, 0};
-    return poll(&p, 1, 0) == 1;
+    return test_wait_eof(churn_stop[0], 0) == 0;
 }
 
 /*
@@ -735,26 +521,26 @@ static int stopped(void)
 static int churner(void *arg)
 {
     int k = (int)(intptr_t)arg;
-    ndshm_store *st = child_store();
+    ndshm_store *st = test_child_store(test_dir);
     if (st == NULL)
         return 60;
     if (await_start() != 0)
-        return child_fail(65, "churner %d: no start", k);
+        return test_child_fail(65, "churner %d: no start", k);
     const int64_t shape[1] = {LEN};
     for (int c = 0; c < CYCLES; c++) {
         int64_t tag = (int64_t)(k + 1) * 1000000 + c + 1;
         int rc = ndshm_remove(st, "xv");
         if (rc != 0 && rc != NDSHM_ENOTFOUND)
-            return lib_fail(61, "remove xv");
+            return test_child_lib_fail(61, "remove xv");
         rc = ndshm_remove(st, "x");
         if (rc != 0 && rc != NDSHM_ENOTFOUND)
-            return lib_fail(62, "remove x");
+            return test_child_lib_fail(62, "remove x");
         rc = ndshm_array_create(st, "x", NDSHM_INT64, 1, shape, &tag, 0);
         if (rc != 0 && rc != NDSHM_EEXIST)
-            return lib_fail(63, "create x");
+            return test_child_lib_fail(63, "create x");
         rc = ndshm_view_create(st, "xv", "x[1:]", 0);
         if (rc != 0 && rc != NDSHM_EEXIST && rc != NDSHM_ENOTFOUND)
-            return lib_fail(64, "view xv");
+            return test_child_lib_fail(64, "view xv");
     }
     ndshm_store_close(st);
     return 0;
@@ -773,16 +559,17 @@ static int check_held(const struct held *h, int r)
     const volatile int64_t *d = ndshm_array_data(h->a);
     int64_t n = ndshm_array_size(h->a);
     if (n != LEN - h->shift)
-        return child_fail(70, "reader %d: %lld elements", r, (long long)n);
+        return test_child_fail(70, "reader %d: %lld elements", r,
+                               (long long)n);
     for (int64_t i = 0; i < n; i++) {
         int64_t x = i + h->shift; /* index in x */
         int64_t want = x >= 1 && x <= READERS ? -h->tag : h->tag;
         if (d[i] != h->tag && d[i] != want)
-            return child_fail(71,
-                              "reader %d: x[%lld] is %lld in an array "
-                              "made with %lld",
-                              r, (long long)x, (long long)d[i],
-                              (long long)h->tag);
+            return test_child_fail(71,
+                                   "reader %d: x[%lld] is %lld in an array "
+                                   "made with %lld",
+                                   r, (long long)x, (long long)d[i],
+                                   (long long)h->tag);
     }
     return 0;
 }
@@ -795,11 +582,11 @@ static int check_held(const struct held *h, int r)
 static int churn_reader(void *arg)
 {
     int r = (int)(intptr_t)arg;
-    ndshm_store *st = child_store();
+    ndshm_store *st = test_child_store(test_dir);
     if (st == NULL)
         return 72;
     if (await_start() != 0)
-        return child_fail(80, "reader %d: no start", r);
+        return test_child_fail(80, "reader %d: no start", r);
     struct held h[HELD];
     memset(h, 0, sizeof h);
     uint64_t last_id = 0;
@@ -813,15 +600,15 @@ static int churn_reader(void *arg)
         if (slot->a) {
             int stale = ndshm_array_stale(slot->a);
             if (stale < 0)
-                return lib_fail(73, "stale");
+                return test_child_lib_fail(73, "stale");
             /* x is only ever re-created as a new array: once stale,
              * always stale.  (xv may be viewed again over the same x
              * and window, which is documented as not stale.) */
             if (slot->shift == 0 && slot->stale && !stale)
-                return child_fail(74,
-                                  "reader %d: a stale handle of x "
-                                  "became fresh again",
-                                  r);
+                return test_child_fail(74,
+                                       "reader %d: a stale handle of x "
+                                       "became fresh again",
+                                       r);
             int rc = check_held(slot, r);
             if (rc != 0)
                 return rc;
@@ -834,7 +621,7 @@ static int churn_reader(void *arg)
         if (rc == NDSHM_ENOTFOUND)
             continue;
         if (rc != 0)
-            return lib_fail(75, "open");
+            return test_child_lib_fail(75, "open");
         opened++;
         slot->a = a;
         slot->shift = name[1] == 'v';
@@ -843,9 +630,9 @@ static int churn_reader(void *arg)
         if (name[1] != 'v') {
             /* ids only grow (x's are new arrays; xv may keep an old x) */
             if (ndshm_array_id(a) < last_id)
-                return child_fail(76, "reader %d: id %llu after %llu", r,
-                                  (unsigned long long)ndshm_array_id(a),
-                                  (unsigned long long)last_id);
+                return test_child_fail(76, "reader %d: id %llu after %llu", r,
+                                       (unsigned long long)ndshm_array_id(a),
+                                       (unsigned long long)last_id);
             last_id = ndshm_array_id(a);
         }
         if ((rc = check_held(slot, r)) != 0)
@@ -855,10 +642,10 @@ static int churn_reader(void *arg)
         *mine = -slot->tag;
         ndshm_array_notify(a);
         if (*mine != -slot->tag)
-            return child_fail(77, "reader %d: lost its own mark", r);
+            return test_child_fail(77, "reader %d: lost its own mark", r);
         slot->stale = ndshm_array_stale(a);
         if (slot->stale < 0)
-            return lib_fail(78, "stale");
+            return test_child_lib_fail(78, "stale");
     }
     for (int k = 0; k < HELD; k++)
         if (h[k].a) {
@@ -869,15 +656,8 @@ static int churn_reader(void *arg)
         }
     ndshm_store_close(st);
     if (opened == 0)
-        return child_fail(79, "reader %d never found x", r);
+        return test_child_fail(79, "reader %d never found x", r);
     return 0;
-}
-
-static void count_fsck(const char *problem, int repaired, void *ctx)
-{
-    (void)repaired;
-    fprintf(stderr, "fsck: %s\n", problem);
-    ++*(int *)ctx;
 }
 
 START_TEST(churn_under_open_handles)
@@ -886,25 +666,23 @@ START_TEST(churn_under_open_handles)
     int64_t tag = 1;
     ck_assert_int_eq(
         ndshm_array_create(test_st, "x", NDSHM_INT64, 1, shape, &tag, 0), 0);
-    make_pipe(churn_go);
-    make_pipe(churn_stop);
+    test_pipe(churn_go);
+    test_pipe(churn_stop);
     pid_t pids[CHURNERS + READERS];
     for (int k = 0; k < READERS; k++)
-        pids[k] = spawn(churn_reader, (void *)(intptr_t)k);
+        pids[k] = test_spawn(churn_reader, (void *)(intptr_t)k);
     for (int k = 0; k < CHURNERS; k++)
-        pids[READERS + k] = spawn(churner, (void *)(intptr_t)k);
+        pids[READERS + k] = test_spawn(churner, (void *)(intptr_t)k);
     close(churn_go[1]); /* go */
     for (int k = 0; k < CHURNERS; k++)
-        reap_ok(pids[READERS + k], "a churner");
+        test_reap_ok(pids[READERS + k], "a churner");
     close(churn_stop[1]); /* stop */
     for (int k = 0; k < READERS; k++)
-        reap_ok(pids[k], "a reader");
+        test_reap_ok(pids[k], "a reader");
     close(churn_go[0]);
     close(churn_stop[0]);
     /* consistent at the end, with one data file per live array */
-    int problems = 0;
-    ck_assert_int_eq(ndshm_fsck(test_st, 0, count_fsck, &problems), 0);
-    ck_assert_int_eq(problems, 0);
+    test_fsck_clean(test_st);
     uint64_t ids[2] = {0, 0};
     const char *names[2] = {"x", "xv"};
     for (int k = 0; k < 2; k++) {
@@ -919,12 +697,12 @@ START_TEST(churn_under_open_handles)
         }
     }
     int live = (ids[0] != 0) + (ids[1] != 0 && ids[1] != ids[0]);
-    ck_assert_int_eq(data_files(), live);
+    ck_assert_int_eq(test_count_data_files(test_dir), live);
     if (ids[0])
         ck_assert_int_eq(ndshm_remove(test_st, "x"), 0);
     if (ids[1])
         ck_assert_int_eq(ndshm_remove(test_st, "xv"), 0);
-    ck_assert_int_eq(data_files(), 0);
+    ck_assert_int_eq(test_count_data_files(test_dir), 0);
 }
 END_TEST
 
@@ -946,9 +724,6 @@ static Suite *removal_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(removal_suite());
-    srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    /* CK_VERBOSITY=verbose lists each test */
+    return test_run_suite(removal_suite(), CK_ENV);
 }

@@ -3,6 +3,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,4 +128,92 @@ int test_count_entries(const char *path)
             n++;
     closedir(d);
     return n;
+}
+
+int test_count_data_files(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/data", dir);
+    return test_count_entries(path);
+}
+
+ndshm_array *test_open(const char *expr, unsigned flags)
+{
+    ndshm_array *a;
+    ck_assert_msg(ndshm_array_open(&a, test_st, expr, flags) == 0,
+                  "open '%s': %s", expr, ndshm_errmsg());
+    return a;
+}
+
+volatile int64_t *test_elem(const ndshm_array *a, int64_t i, int64_t j)
+{
+    const int64_t *s = ndshm_array_strides(a);
+    return (volatile int64_t *)((char *)ndshm_array_data(a) + i * s[0] +
+                                j * s[1]);
+}
+
+static void show_problem(const char *problem, int repaired, void *ctx)
+{
+    fprintf(stderr, "fsck: %s%s\n", problem, repaired ? " [repaired]" : "");
+    (*(int *)ctx)++;
+}
+
+void test_fsck_clean(ndshm_store *st)
+{
+    int problems = 0;
+    int rc = ndshm_fsck(st, 0, show_problem, &problems);
+    ck_assert_msg(rc == 0, "fsck returned %s: %s", ndshm_errname(rc),
+                  ndshm_errmsg());
+    ck_assert_msg(problems == 0, "fsck reported %d problems", problems);
+}
+
+bool test_data_file_id(const char *name, uint64_t *id)
+{
+    if (strlen(name) != 20 || strcmp(name + 16, ".npy") != 0)
+        return false;
+    *id = 0;
+    for (int i = 0; i < 16; i++) {
+        char c = name[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                       : -1;
+        if (d < 0)
+            return false;
+        *id = *id << 4 | (uint64_t)d;
+    }
+    return true;
+}
+
+void test_expect_data_files(const char *dir, const uint64_t *ids, int nids)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/data", dir);
+    DIR *d = opendir(path);
+    ck_assert_msg(d != NULL, "opendir %s", path);
+    int files = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        uint64_t id;
+        bool named = false;
+        if (test_data_file_id(de->d_name, &id))
+            for (int i = 0; i < nids; i++)
+                named = named || ids[i] == id;
+        ck_assert_msg(named, "data/%s is left over: no name uses it",
+                      de->d_name);
+        files++;
+    }
+    closedir(d);
+    ck_assert_msg(files == nids, "data/ holds %d files; the names use %d",
+                  files, nids);
+}
+
+int test_run_suite(Suite *s, enum print_output mode)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, mode);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

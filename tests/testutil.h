@@ -3,6 +3,8 @@
 #define NDSHM_TESTUTIL_H
 
 #include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "ndshm.h"
 
@@ -63,5 +65,42 @@ TCase *test_store_tcase(const char *name, double timeout);
  * -1 if it cannot be opened.
  */
 int test_count_entries(const char *path);
+
+/* How many files the data/ directory of the store at dir holds. */
+int test_count_data_files(const char *dir);
+
+/*
+ * expr opened in the current test's store (test_st), failing the test if
+ * it does not open.
+ */
+ndshm_array *test_open(const char *expr, unsigned flags);
+
+/* Element [i, j] of a 2-d int64 window, through its shared mapping. */
+volatile int64_t *test_elem(const ndshm_array *a, int64_t i, int64_t j);
+
+/*
+ * Fails the test unless fsck (without repair) finds st consistent; each
+ * problem it reports is shown on stderr.
+ */
+void test_fsck_clean(ndshm_store *st);
+
+/*
+ * Whether name is a data file's name ("000000000000002a.npy", the id in
+ * 16 lower-case hex digits), with the id in *id if so.
+ */
+bool test_data_file_id(const char *name, uint64_t *id);
+
+/*
+ * Fails the test unless the data/ directory of the store at dir holds
+ * exactly one file for each of the nids distinct ids, and nothing else (no
+ * leftover, no temporary).
+ */
+void test_expect_data_files(const char *dir, const uint64_t *ids, int nids);
+
+/*
+ * Run the tests of suite s, printing as mode says (CK_ENV: as
+ * $CK_VERBOSITY says); EXIT_SUCCESS when all passed, for main to return.
+ */
+int test_run_suite(Suite *s, enum print_output mode);
 
 #endif
