@@ -290,7 +290,8 @@ typedef struct ndshm_array ndshm_array;
  * Open the window that expr denotes and map it into this process.  The
  * mapping is shared with every other process: a store through
  * ndshm_array_data() is seen by all at once, with no copy and no message.
- * Opening the same array several times in one process shares one mapping.
+ * Opening the same array several times in one process shares one mapping
+ * (one per access: read-only and read-write handles map it separately).
  * With NDSHM_READONLY, or when expr names a read-only view, the data is
  * mapped PROT_READ and writes through the library fail.
  * Errors: NDSHM_EINVAL, NDSHM_EINDEX, NDSHM_ENOTFOUND, NDSHM_ECORRUPT,

@@ -1,29 +1,33 @@
 """Random NumPy basic-indexing expressions: ndshm against NumPy.
 
-Each case makes a random 1-4-d array of a random dtype filled with
-distinct values (`ndshm create aK VALUES --dtype T`, so that the commands
-replay without files), then a random expression over it -- a chain of one
-to three operations, each an index of integers (negative ones too),
-slices with random start, stop and step (negative steps, omitted parts,
-values far out of range), '...', None / np.newaxis, or '.T', e.g.
-"a7[1:][::-1].T[0]" -- and checks, with NumPy's result of the same
-expression (eval of the same text on the NumPy array) as the oracle:
+Each case makes a random 0-5-d array of a random dtype (zero-length
+dimensions included) filled with distinct values (`ndshm create aK VALUES
+--dtype T`, so that the commands replay without files), then a chain of
+one to four named views, each over the one before -- vK_0 over aK, vK_1
+over vK_0, ... -- each made from a random expression that is itself a
+chain of one to three operations: an index of integers (negative ones
+too), slices with random start, stop and step (negative steps, omitted
+parts, values far out of range), '...', None / np.newaxis, or '.T', e.g.
+"a7[1:][::-1].T[0]".  With NumPy's result of the same expression (eval of
+the same text on the NumPy array or view) as the oracle, it checks:
 
   * (first) `ndshm get --json aK` gives the array made;
-  * `ndshm get --json EXPR` equals the result's values (decoded to the
-    dtype, exact), with JSON types that fit the dtype;
-  * `ndshm get EXPR` prints str(result) + newline;
-  * `ndshm view vK EXPR` then `ndshm info --json vK` gives the result's
-    shape and strides, and offset = 4096 + its data pointer minus the
-    array's (NumPy's data pointer of the same index with ', ...' added,
-    which is a view where the plain index gives a scalar);
-  * a second random expression over the view vK: the same checks, and
-    `ndshm view wK` of it has the array aK as its base;
-  * `ndshm set` of vK or wK (or the expression itself) with a random
+  * for each expression: `ndshm get --json EXPR` equals the result's
+    values (decoded to the dtype, exact), with JSON types that fit the
+    dtype, and `ndshm get EXPR` prints str(result) + newline;
+  * `ndshm view vK_D EXPR` then `ndshm info --json vK_D` gives the
+    result's shape and strides, offset = 4096 + its data pointer minus
+    the array's (NumPy's data pointer of the same index with ', ...'
+    added, which is a view where the plain index gives a scalar), and
+    the array aK as its base, however deep the chain;
+  * through the Python package (unless --no-python): store[EXPR] is an
+    ndarray with NumPy's shape, strides and very bits, sharing memory
+    with store[aK];
+  * `ndshm set` of a random view or expression of the chain with a random
     scalar or nested list, broadcast as NumPy broadcasts np.array(VALUE),
     applied to the NumPy array too; then the whole array must be equal.
     Values NumPy refuses to broadcast must make ndshm fail and write
-    nothing.
+    nothing.  Then store[X] = VALUE through the package, NumPy alike.
 
 One difference is tolerated (and counted): after a slice step of ten
 digits or more, the stride of an axis of length 0 or 1 may differ, where
@@ -32,13 +36,14 @@ NumPy's stride * step overflowed; such a stride is never used.
 An expression for which NumPy raises IndexError (or ValueError for a
 zero step, OverflowError for an index of 2**63) must make ndshm exit 1
 with one line "ndshm get: ..." (and "ndshm view: ..." without creating
-the view).
+the view); the chain stops there.
 
-Usage: random_index.py [SEED] [--cases N] [--case K] [--keep]
+Usage: random_index.py [SEED] [--cases N] [--case K] [--keep] [--no-python]
 The seed (default 20240617) is printed; case K of a seed is the same
 whatever other cases run, so `--case K` replays one case.  On a mismatch
 the seed, the case number and the ndshm commands that replay it are
-printed, and the exit status is 1.
+printed, and the exit status is 1.  The default 1200 cases take about
+20 s on two cores (each ndshm command is a process).
 """
 import json
 import os
@@ -56,10 +61,10 @@ except ImportError:  # pragma: no cover - run by python-test with NumPy
 
 import testlib
 from testlib import (DATA_OFFSET, DTYPES, from_json, json_types_ok,
-                     literal, one_line_error, same)
+                     literal, one_line_error, same, same_bits)
 
 DEFAULT_SEED = 20240617
-DEFAULT_CASES = 300
+DEFAULT_CASES = 1200
 MAX_REPORTED = 10
 
 
@@ -70,11 +75,13 @@ class Mismatch(Exception):
 # ---- arrays -----------------------------------------------------------------
 
 def random_shape(rng, dtype):
-    """1 to 4 dimensions of 0 to 6, mostly 1 to 6; at most 256 elements
-    for 1-byte integer types, so that their values can be distinct."""
+    """0 to 5 dimensions of 0 to 6 (at most 5 or 4 for 4 or 5
+    dimensions), mostly not 0; at most 256 elements for 1-byte integer
+    types, so that their values can be distinct."""
     while True:
-        ndim = rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
-        shape = tuple(0 if rng.random() < 0.04 else rng.randint(1, 6)
+        ndim = rng.choice([0, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5])
+        top = (6, 6, 6, 6, 5, 4)[ndim]
+        shape = tuple(0 if rng.random() < 0.05 else rng.randint(1, top)
                       for _ in range(ndim))
         size = int(np.prod(shape))
         if size <= (256 if dtype in ("int8", "uint8") else 1296):
@@ -358,12 +365,15 @@ def wrapped_strides_only(got, want, exprs):
 # ---- one case ---------------------------------------------------------------
 
 class Case:
-    def __init__(self, st, seed, number):
+    def __init__(self, st, seed, number, pkg, stats):
         self.st = st
         self.seed = seed
         self.number = number
         self.since = len(st.log)
         self.tolerated = 0
+        self.pkg = pkg          # an ndshm.Store over st, or None
+        self.pkg_base = None    # pkg[aK]
+        self.stats = stats
 
     def fail(self, what):
         raise Mismatch(what)
@@ -436,47 +446,84 @@ class Case:
         self.check(got == want, "info --json %s:\n  ndshm %r\n  NumPy %r"
                    % (name, got, want))
 
+    def check_package(self, expr, view, exprs):
+        """store[expr] through the Python package: NumPy's view of the same
+        expression -- shape, strides (as check_info tolerates), the very
+        bits -- over the same memory as store[array]."""
+        try:
+            got = self.pkg[expr]
+        except Exception as e:  # any exception is a mismatch here
+            self.fail("python: store[%r] raises %r" % (expr, e))
+        self.check(isinstance(got, np.ndarray) and got.dtype == view.dtype
+                   and got.flags.writeable,
+                   "python: store[%r] is %r of dtype %s, not a writable "
+                   "ndarray of %s" % (expr, type(got), getattr(got, "dtype",
+                                                                None),
+                                      view.dtype))
+        g = {"shape": list(got.shape), "strides": list(got.strides)}
+        w = {"shape": list(view.shape), "strides": list(view.strides)}
+        if g != w and wrapped_strides_only(g, w, exprs):
+            self.tolerated += 1
+        else:
+            self.check(g == w, "python: store[%r]: %r, NumPy %r"
+                       % (expr, g, w))
+        self.check(same_bits(got, view), "python: store[%r]:\n%s\nNumPy:"
+                   "\n%s" % (expr, got, view))
+        if got.size:
+            self.check(np.shares_memory(got, self.pkg_base),
+                       "python: store[%r] shares no memory with store[%r]"
+                       % (expr, self.aname))
+
     def run(self):
         rng = random.Random("%d/%d" % (self.seed, self.number))
         st = self.st
         k = self.number
-        aname, vname, wname = "a%d" % k, "v%d" % k, "w%d" % k
+        aname = self.aname = "a%d" % k
         dtype = rng.choice(DTYPES)
         base = distinct_values(rng, dtype, random_shape(rng, dtype))
+        self.stats["ndim"][base.ndim] += 1
+        self.stats["empty"] += base.size == 0
         self.ok(*create_command(aname, base))
         got = from_json(self.json("get", "--json", aname), dtype, base.shape)
         self.check(same(got, base), "create %s: the array is\n%s\nnot\n%s"
                    % (aname, got, base))
+        if self.pkg is not None:
+            self.pkg_base = self.pkg[aname]
+            self.check(same_bits(self.pkg_base, base), "python: store[%r] is"
+                       "\n%s\nnot\n%s" % (aname, self.pkg_base, base))
 
-        expr1, view1 = random_expr(rng, aname, base)
-        res1, err1 = evaluate(expr1, {aname: base})
-        if err1 is not None:
-            self.check_refused(expr1, err1, vname)
-            return "refused"
-        self.check(view1 is not None and same(np.asarray(res1), view1),
-                   "test bug: %r gives %r plain, %r as a view"
-                   % (expr1, res1, view1))
-        self.check_window(expr1, res1)
-        self.ok("view", vname, expr1)
-        self.check_info(vname, view1, aname, base, [expr1])
-
-        expr2, view2 = random_expr(rng, vname, view1)
-        res2, err2 = evaluate(expr2, {vname: view1})
-        targets = [vname, expr1]
-        if err2 is not None:
-            self.check_refused(expr2, err2, wname)
-        else:
-            self.check(view2 is not None and same(np.asarray(res2), view2),
+        # a chain of named views, each over the one before: vK_0 over aK,
+        # vK_1 over vK_0, ...; each expression is itself a chain of ops
+        targets = {}         # name or expression -> NumPy's view of it
+        exprs = []
+        parent_name, parent = aname, base
+        for depth in range(rng.choice([1, 2, 3, 3, 4, 4])):
+            vname = "v%d_%d" % (k, depth)
+            expr, view = random_expr(rng, parent_name, parent)
+            res, err = evaluate(expr, {parent_name: parent})
+            if err is not None:
+                self.check_refused(expr, err, vname)
+                self.stats["refused"] += 1
+                break
+            self.check(view is not None and same(np.asarray(res), view),
                        "test bug: %r gives %r plain, %r as a view"
-                       % (expr2, res2, view2))
-            self.check_window(expr2, res2)
-            self.ok("view", wname, expr2)
-            self.check_info(wname, view2, aname, base, [expr1, expr2])
-            targets += [wname, wname]
+                       % (expr, res, view))
+            self.check_window(expr, res)
+            if self.pkg is not None:
+                self.check_package(expr, view, exprs + [expr])
+            self.ok("view", vname, expr)
+            exprs.append(expr)
+            self.check_info(vname, view, aname, base, exprs)
+            targets[vname] = targets[expr] = view
+            self.stats["windows"] += 1
+            self.stats["depth"][depth] += 1
+            parent_name, parent = vname, view
+        if not targets:
+            return "refused"
 
-        # set through a view (or the expression itself), NumPy alike
-        target = rng.choice(targets)
-        tview = view2 if target == wname else view1
+        # set through a view (or an expression), NumPy alike
+        target = rng.choice(sorted(targets))
+        tview = targets[target]
         value = random_value(rng, dtype, tview.shape)
         text = literal(value)
         try:
@@ -503,19 +550,57 @@ class Case:
             self.fail("get --json %s after set: %s" % (aname, e))
         self.check(same(got, base), "after set %s %s, %s is\n%s\nNumPy:\n%s"
                    % (target, text, aname, got, base))
+        self.stats["sets"] += 1
+
+        # and store[target] = value through the Python package
+        if self.pkg is None:
+            return "ok"
+        target = rng.choice(sorted(targets))
+        tview = targets[target]
+        value = np.array(random_value(rng, dtype, tview.shape))
+        try:
+            with np.errstate(all="ignore"):
+                tview[...] = value
+            numpy_ok = True
+        except ValueError:
+            numpy_ok = False
+        with np.errstate(all="ignore"):
+            e = testlib.raised(self.pkg.__setitem__, target, value)
+        if numpy_ok:
+            self.check(e is None, "python: store[%r] = %r: NumPy assigns "
+                       "it, the package raises %r" % (target, value, e))
+        else:
+            self.check(isinstance(e, ValueError), "python: store[%r] = %r: "
+                       "NumPy refuses to broadcast, the package: %r"
+                       % (target, value, e))
+        self.check(same(self.pkg_base, base), "python: after store[%r] = %r"
+                   ", %s is\n%s\nNumPy:\n%s" % (target, value, aname,
+                                                 self.pkg_base, base))
+        self.stats["sets"] += 1
         return "ok"
 
 
 def main():
     args, numbers = testlib.case_args(
         "random_index", __doc__, DEFAULT_SEED, DEFAULT_CASES,
-        "keep the store afterwards")
+        "keep the store afterwards",
+        [("--no-python", "check through the tool only, not also through "
+          "the Python package")])
     counts = {"ok": 0, "refused": 0}
+    stats = {"windows": 0, "refused": 0, "sets": 0, "depth": [0] * 4,
+             "ndim": [0] * 6, "empty": 0}
     tolerated = 0
     failed = []
+    try:
+        ndshm = None if args.no_python else testlib.import_ndshm()
+    except ImportError as e:
+        print("(the Python package does not import, so only the tool is "
+              "checked: %s)" % e)
+        ndshm = None
     with testlib.Store(keep=args.keep) as st:
+        pkg = ndshm.Store(st.path) if ndshm else None
         for k in numbers:
-            case = Case(st, args.seed, k)
+            case = Case(st, args.seed, k, pkg, stats)
             try:
                 counts[case.run()] += 1
                 tolerated += case.tolerated
@@ -525,12 +610,27 @@ def main():
                     print("MISMATCH seed %d case %d: %s" % (args.seed, k, e))
                     print("  replay:\n    " + st.replay(case.since)
                           .replace("\n", "\n    "))
+                    if str(e).startswith("python:"):
+                        print("    python3 -c 'import os, ndshm; st = "
+                              "ndshm.Store(os.environ[\"NDSHM_STORE\"]); "
+                              "...'  # as the message says")
                     print("  rerun: %s %d --case %d" % (
                         os.path.basename(sys.argv[0]), args.seed, k))
+            case.pkg_base = None
+        if pkg is not None:
+            pkg.close()
     print("%d cases: %d valid expressions, %d refused as NumPy refuses, "
           "%d mismatches%s" % (len(numbers), counts["ok"], counts["refused"],
                                len(failed),
                                " (cases %s)" % failed[:50] if failed else ""))
+    print("arrays of 0-5 dimensions: %s (%d empty)"
+          % ("/".join(map(str, stats["ndim"])), stats["empty"]))
+    print("%d windows checked (named views at depth 1-4: %s), %d expressions"
+          " refused, %d assignments (%s)"
+          % (stats["windows"], "/".join(map(str, stats["depth"])),
+             stats["refused"], stats["sets"],
+             "ndshm set and the Python package" if pkg is not None
+             else "ndshm set"))
     if tolerated:
         print("(%d views differ from NumPy only in the stride of an axis "
               "of length 0 or 1 after a huge step, where NumPy's stride "

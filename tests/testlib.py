@@ -4,16 +4,24 @@ NumPy arrays.
 
 Store.run and Store.out are the original interface; the rest was added for
 the NumPy-oracle tests (numpy_interop.py, random_index.py,
-print_compare.py).  NumPy is imported only by the helpers that need it, so
-this module imports without NumPy.
+print_compare.py) and the tests of the Python package (python_api.py,
+python_processes.py): Store.info/window/package, Checks (a tally of named
+checks), raised(), mapped_lines(), example() and Child (a helper process
+driven line by line through pipes, with hang guards).  NumPy and the ndshm
+package are imported only by the helpers that need them, so this module
+imports without either.
 """
 import json
 import os
+import select
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+import traceback
 
 NDSHM = os.environ.get("NDSHM") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "tools", "ndshm")
@@ -56,10 +64,25 @@ class Store:
         self.keep = keep
         self.log = []
 
+    @classmethod
+    def attach(cls, path):
+        """A Store over the existing store directory path (another
+        process's scratch store, say), which is never removed; its
+        scratch directory is."""
+        self = cls(keep=False)
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.path = path
+        self.env["NDSHM_STORE"] = path
+        self.attached = True
+        return self
+
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
+        if getattr(self, "attached", False):
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            return
         if self.keep:
             print("kept store %s and scratch directory %s"
                   % (self.path, self.scratch))
@@ -101,6 +124,218 @@ class Store:
         lines = ["export NDSHM_STORE=$(mktemp -d)"]
         lines += [shell_line(a) for a in self.log[since:]]
         return "\n".join(lines)
+
+    def info(self, expr):
+        """`ndshm info --json EXPR` as a dict, or None when it fails."""
+        status, out, _ = self.run("info", "--json", expr, check=False)
+        return json.loads(out) if status == 0 else None
+
+    def window(self, expr):
+        """What `ndshm get --json EXPR` prints, as a NumPy array of the
+        dtype and shape `ndshm info --json EXPR` gives: the tool's view of
+        a window, independent of the Python package."""
+        info = self.json("info", "--json", expr)
+        return from_json(self.json("get", "--json", expr), info["dtype"],
+                         info["shape"])
+
+    def package(self):
+        """An ndshm.Store (the Python package) over this store."""
+        return import_ndshm().Store(self.path)
+
+
+def import_ndshm():
+    """The ndshm package: found through PYTHONPATH (make check sets it to
+    python/), else beside this directory in the source tree."""
+    try:
+        import ndshm
+    except ImportError:
+        here = os.path.dirname(os.path.abspath(__file__))
+        sys.path.insert(0, os.path.join(here, "..", "python"))
+        import ndshm
+    return ndshm
+
+
+def example(name):
+    """Path of the example program NAME (examples/writer, examples/reader)
+    in the build tree ($top_builddir, else beside tests/), or None when it
+    is not built."""
+    top = os.environ.get("top_builddir") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..")
+    path = os.path.join(top, "examples", name)
+    return path if os.access(path, os.X_OK) else None
+
+
+def mapped_lines(substring):
+    """How many lines of /proc/self/maps (this process's mappings) contain
+    substring -- a store's directory, say: its catalog and every data file
+    mapped from it."""
+    with open("/proc/self/maps") as f:
+        return sum(substring in line for line in f)
+
+
+def raised(fn, *args, **kwargs):
+    """The exception fn(*args, **kwargs) raises, or None."""
+    try:
+        fn(*args, **kwargs)
+    except Exception as e:  # noqa: any exception is the answer
+        return e
+    return None
+
+
+class Checks:
+    """A tally of named checks, for tests made of many small ones: each
+    failed check is printed (FAIL: ...) and the run goes on; section()
+    turns an unexpected exception into a failure of that section; close()
+    prints 'NAME: N passed, N failed' and returns the exit status."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = []
+        self.current = None
+
+    def check(self, ok, what, detail=None):
+        """Count one check; print what (and detail) when ok is false."""
+        if ok:
+            self.passed += 1
+            return True
+        where = "[%s] " % self.current if self.current else ""
+        msg = "FAIL: " + where + what
+        if detail:
+            msg += "\n    " + str(detail).replace("\n", "\n    ")
+        print(msg, flush=True)
+        self.failed.append(where + what)
+        return False
+
+    def equal(self, got, want, what):
+        """check(got == want), printing both on failure."""
+        return self.check(got == want, what,
+                          "got:  %r\nwant: %r" % (got, want))
+
+    def section(self, name):
+        """A with block that runs one section: an exception escaping it
+        is a failure of the section (with its traceback), not the end of
+        the test."""
+        checks = self
+
+        class _Section:
+            def __enter__(self):
+                checks.current = name
+                return checks
+
+            def __exit__(self, kind, value, tb):
+                # Store.run's sys.exit(message) on a failed command fails
+                # the section too
+                caught = kind is not None and (
+                    issubclass(kind, Exception)
+                    or (issubclass(kind, SystemExit)
+                        and isinstance(value.code, str)))
+                if caught:
+                    checks.check(False, "unexpected %s: %s"
+                                 % (kind.__name__, value),
+                                 "".join(traceback.format_exception(
+                                     kind, value, tb)).rstrip())
+                checks.current = None
+                return caught
+        return _Section()
+
+    def close(self):
+        """Print the tally; the exit status (1 if any check failed)."""
+        print("%s: %d passed, %d failed" % (self.name, self.passed,
+                                            len(self.failed)))
+        return 1 if self.failed else 0
+
+
+class ChildError(Exception):
+    """A helper process did not answer as expected."""
+
+
+class Child:
+    """A helper process spoken to in lines: send() writes a line to its
+    stdin, expect() reads one from its stdout, failing (ChildError, with
+    the child's stderr) when none comes within the timeout -- a guard
+    against a hang, not a timing check.  Use as a with block: leaving it
+    kills the process if it is still running."""
+
+    def __init__(self, args, name=None, env=None):
+        self.name = name or os.path.basename(str(args[0]))
+        self.args = [str(a) for a in args]
+        self.err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.err,
+                                     env=env, bufsize=0)
+        self.buf = b""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+    def stderr(self):
+        self.err.seek(0)
+        return self.err.read().decode("utf-8", "replace")
+
+    def send(self, line):
+        try:
+            self.proc.stdin.write((line + "\n").encode())
+        except BrokenPipeError:
+            raise ChildError("%s: cannot send %r: it exited (%s); stderr: "
+                             "%s" % (self.name, line, self.proc.poll(),
+                                     self.stderr().strip()))
+
+    def expect(self, timeout=60.0):
+        """The next line the child prints (without the newline)."""
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            ready = select.select([fd], [], [], max(left, 0))[0] \
+                if left > 0 else []
+            if not ready:
+                raise ChildError("%s: no answer within %g s; stderr: %s"
+                                 % (self.name, timeout,
+                                    self.stderr().strip()))
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                self.proc.wait()
+                raise ChildError("%s exited (status %s) without answering;"
+                                 " stderr: %s" % (self.name,
+                                                  self.proc.returncode,
+                                                  self.stderr().strip()))
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode()
+
+    def ask(self, line, timeout=60.0):
+        """send(line) and return the answer."""
+        self.send(line)
+        return self.expect(timeout)
+
+    def finish(self, timeout=60.0):
+        """Close stdin, wait for the exit; the exit status."""
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise ChildError("%s did not exit within %g s"
+                             % (self.name, timeout))
+
+    def kill(self):
+        """Kill the process (only this one) if it still runs."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except (OSError, ValueError):
+                pass
+        self.err.close()
 
 
 def one_line_error(status, out, err, command):
@@ -228,9 +463,11 @@ def npy_bytes(array):
     return buf.getvalue()
 
 
-def case_args(name, doc, default_seed, default_cases, keep_help):
+def case_args(name, doc, default_seed, default_cases, keep_help,
+              flags=()):
     """The command line of a seeded random test: [SEED] [--cases N]
-    [--case K] [--keep].  Skips the test when the tool is not built.
+    [--case K] [--keep], and a store_true option for each (option, help)
+    of flags.  Skips the test when the tool is not built.
     Returns the parsed arguments and the case numbers to run, having
     printed the seed so that a failure can be replayed."""
     import argparse
@@ -239,6 +476,8 @@ def case_args(name, doc, default_seed, default_cases, keep_help):
     ap.add_argument("--cases", type=int, default=default_cases)
     ap.add_argument("--case", type=int, help="run only this case")
     ap.add_argument("--keep", action="store_true", help=keep_help)
+    for option, help_text in flags:
+        ap.add_argument(option, action="store_true", help=help_text)
     args = ap.parse_args()
     if not os.access(NDSHM, os.X_OK):
         skip("%s is not built" % NDSHM)
