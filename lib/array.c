@@ -233,21 +233,33 @@ int ndshm_array_create_from_buffer(ndshm_store *st, const char *name,
  * An empty window reaches none, wherever its offset points (NumPy allows
  * e[1] of an empty (2, 0) array; its data pointer is never read).
  */
+/* The core of ndshm__check_window, for a file of file_dtype and nbytes. */
+static int window_inside(const struct ndshm_window *w, ndshm_dtype dtype,
+                         ndshm_dtype file_dtype, int64_t nbytes,
+                         const char *name)
+{
+    int64_t lo, hi;
+    if (dtype != file_dtype ||
+        !ndshm__window_extent(w, ndshm_dtype_size(dtype), &lo, &hi) ||
+        (lo != hi &&
+         (lo < NDSHM_DATA_OFFSET || hi > NDSHM_DATA_OFFSET + nbytes)))
+        return ndshm__err(NDSHM_ECORRUPT,
+                          "the catalog record of '%s' lies outside its data "
+                          "file",
+                          name);
+    return 0;
+}
+
 int ndshm__check_window(const struct ndshm_window *w, ndshm_dtype dtype,
                         const struct ndshm_file *f, const char *name)
 {
     struct ndshm_layout lay;
-    int64_t lo, hi;
-    if (ndshm__layout(f->dtype, f->ndim, f->shape, &lay) != 0 ||
-        dtype != f->dtype ||
-        !ndshm__window_extent(w, ndshm_dtype_size(dtype), &lo, &hi) ||
-        (lo != hi &&
-         (lo < NDSHM_DATA_OFFSET || hi > NDSHM_DATA_OFFSET + lay.nbytes)))
+    if (ndshm__layout(f->dtype, f->ndim, f->shape, &lay) != 0)
         return ndshm__err(NDSHM_ECORRUPT,
-                          "the catalog record of '%s' lies "
-                          "outside its data file",
+                          "the data file of '%s' has an "
+                          "impossible shape",
                           name);
-    return 0;
+    return window_inside(w, dtype, f->dtype, lay.nbytes, name);
 }
 
 struct resolved {
@@ -444,37 +456,66 @@ int ndshm_list(ndshm_store *st, ndshm_list_fn fn, void *ctx)
 /* ---- open handles ------------------------------------------------------- */
 
 /* One attempt; *file_gone when the catalog named a file just removed. */
+/*
+ * One attempt; *file_gone when the catalog named a file just removed.
+ * The hot path (an array already mapped in this process) reads one record:
+ * the mapping knows the file's layout, and only a view needs the file's
+ * record, for the name of its base.
+ */
 static int open_once(ndshm_array *a, struct ndshm_env *env,
                      const struct ndshm_expr *e, unsigned flags,
                      bool *file_gone)
 {
     *file_gone = false;
+    struct ndshm_catalog *c = &env->cat;
     MDB_txn *txn;
-    int rc = ndshm__catalog_read_begin(&env->cat, &txn);
+    int rc = ndshm__catalog_read_begin(c, &txn);
     if (rc != 0)
         return rc;
-    struct resolved r;
-    rc = resolve(&env->cat, txn, e, &r);
-    ndshm__catalog_read_end(&env->cat, txn);
-    if (rc != 0)
-        return rc;
+    struct ndshm_record rec;
+    struct ndshm_file file = {.owner = ""};
     struct ndshm_layout lay;
-    if ((rc = ndshm__layout(r.file.dtype, r.file.ndim, r.file.shape, &lay)) !=
-        0)
-        return rc;
-    a->readonly = (r.rec.flags & NDSHM_READONLY) || (flags & NDSHM_READONLY);
-    rc = ndshm__mapping_get(env, r.rec.id, !a->readonly, &lay, &a->map);
-    if (rc != 0) {
+    ndshm_dtype file_dtype = 0;
+    struct ndshm_mapping *m = NULL;
+    rc = ndshm__catalog_get(c, txn, e->name, &rec);
+    if (rc == 0) {
+        a->readonly = (rec.flags & NDSHM_READONLY) || (flags & NDSHM_READONLY);
+        a->is_view = rec.kind == NDSHM_KIND_VIEW || e->nops > 0;
+        m = ndshm__mapping_find(env, rec.id, !a->readonly);
+    }
+    if (rc == 0 && (m == NULL || a->is_view)) {
+        file.id = rec.id;
+        rc = ndshm__catalog_get_file(c, txn, rec.id, &file);
+        if (rc == 0)
+            rc = ndshm__layout(file.dtype, file.ndim, file.shape, &lay);
+        file_dtype = file.dtype;
+    } else if (rc == 0) {
+        lay = m->layout;
+        file_dtype = m->dtype;
+    }
+    ndshm__catalog_read_end(c, txn);
+    if (rc == 0)
+        rc = window_inside(&rec.win, rec.dtype, file_dtype, lay.nbytes,
+                           e->name);
+    if (rc == 0) {
+        a->rec_win = rec.win;
+        rc = ndshm__window_apply(&rec.win, e);
+    }
+    if (rc == 0 && m == NULL) {
+        rc = ndshm__mapping_get(env, rec.id, !a->readonly, file_dtype, &lay,
+                                &m);
         *file_gone = rc == NDSHM_ENOTFOUND;
+    }
+    if (rc != 0) {
+        ndshm__mapping_put(m);
         return rc;
     }
-    a->dtype = r.rec.dtype;
-    a->id = r.rec.id;
-    a->rec_win = r.rec_win;
-    a->win = r.rec.win;
-    a->is_view = r.rec.kind == NDSHM_KIND_VIEW || r.indexed;
-    a->has_base = a->is_view && r.file.owner[0] != '\0';
-    strcpy(a->base, r.file.owner);
+    a->map = m;
+    a->dtype = rec.dtype;
+    a->id = rec.id;
+    a->win = rec.win;
+    a->has_base = a->is_view && file.owner[0] != '\0';
+    strcpy(a->base, file.owner);
     return 0;
 }
 
@@ -509,7 +550,7 @@ int ndshm_array_open(ndshm_array **out, ndshm_store *st, const char *expr,
     }
     if (rc == 0) {
         strcpy(a->name, e.name);
-        a->pid = getpid();
+        a->pid = ndshm__pid();
         a->env = st->env;
         ndshm__env_ref(a->env);
         a->path = ndshm__file_path(a->env, a->id);
@@ -627,6 +668,23 @@ int ndshm_array_read(const ndshm_array *a, void *dst,
     ndshm__strided_copy(a->win.ndim, a->win.shape, dst, dst_strides,
                         ndshm_array_data(a), a->win.strides, size);
     return 0;
+}
+
+int ndshm_array_read_as(const ndshm_array *a, ndshm_dtype dtype, void *dst,
+                        const int64_t *dst_strides)
+{
+    if (a == NULL || !ndshm__dtype_valid(dtype) ||
+        (dst == NULL && ndshm_array_size(a) > 0))
+        return ndshm__err(NDSHM_EINVAL, "invalid argument");
+    int64_t strides[NDSHM_MAXDIMS];
+    if (dst_strides == NULL) {
+        ndshm__contiguous_strides(a->win.ndim, a->win.shape,
+                                  ndshm_dtype_size(dtype), strides);
+        dst_strides = strides;
+    }
+    return ndshm__strided_convert(a->win.ndim, a->win.shape, dst, dst_strides,
+                                  dtype, ndshm_array_data(a), a->win.strides,
+                                  a->dtype);
 }
 
 int ndshm_array_write(ndshm_array *a, const void *src,
@@ -749,7 +807,7 @@ int ndshm_array_wait(ndshm_array *a, uint64_t seen, double timeout,
 
 static int check_owner(const ndshm_array *a)
 {
-    pid_t me = getpid();
+    pid_t me = ndshm__pid();
     if (a->pid == me)
         return 0;
     return ndshm__err(NDSHM_EFORKED,

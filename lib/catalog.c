@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,32 +25,31 @@ void (*ndshm__crash_hook)(const char *point);
 
 /* ---- little-endian field access ----------------------------------------- */
 
+/* Records are read on every open: one unaligned load each, not a loop. */
 static void put_u32(unsigned char *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
+    v = htole32(v);
+    memcpy(p, &v, 4);
 }
 
 static void put_u64(unsigned char *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
+    v = htole64(v);
+    memcpy(p, &v, 8);
 }
 
 static uint32_t get_u32(const unsigned char *p)
 {
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return le32toh(v);
 }
 
 static uint64_t get_u64(const unsigned char *p)
 {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return le64toh(v);
 }
 
 /* ---- record encoding ---------------------------------------------------- */
@@ -329,14 +329,26 @@ int ndshm__catalog_open(struct ndshm_catalog *c, const char *path)
         return rc;
     }
     pthread_rwlock_init(&c->resize, NULL);
+    pthread_mutex_init(&c->idle_lock, NULL);
     return 0;
+}
+
+/* Abort the kept read transactions: before a resize or a close. */
+static void drop_idle(struct ndshm_catalog *c)
+{
+    pthread_mutex_lock(&c->idle_lock);
+    while (c->nidle > 0)
+        mdb_txn_abort(c->idle[--c->nidle]);
+    pthread_mutex_unlock(&c->idle_lock);
 }
 
 void ndshm__catalog_close(struct ndshm_catalog *c)
 {
     if (c->env) {
+        drop_idle(c);
         mdb_env_close(c->env);
         pthread_rwlock_destroy(&c->resize);
+        pthread_mutex_destroy(&c->idle_lock);
     }
     c->env = NULL;
 }
@@ -345,6 +357,7 @@ void ndshm__catalog_close(struct ndshm_catalog *c)
 static int set_map_size(struct ndshm_catalog *c, size_t size)
 {
     pthread_rwlock_wrlock(&c->resize);
+    drop_idle(c);
     int rc = mdb_env_set_mapsize(c->env, size);
     pthread_rwlock_unlock(&c->resize);
     if (rc != 0)
@@ -379,9 +392,28 @@ static int txn_begin(struct ndshm_catalog *c, unsigned flags, MDB_txn **txn)
     }
 }
 
+/* A kept read transaction renewed, or NULL (none kept, or it failed). */
+static MDB_txn *renew_idle(struct ndshm_catalog *c)
+{
+    pthread_mutex_lock(&c->idle_lock);
+    MDB_txn *txn = c->nidle > 0 ? c->idle[--c->nidle] : NULL;
+    pthread_mutex_unlock(&c->idle_lock);
+    if (txn != NULL && mdb_txn_renew(txn) != 0) {
+        mdb_txn_abort(txn); /* MAP_RESIZED and the like: begin afresh */
+        txn = NULL;
+    }
+    return txn;
+}
+
 int ndshm__catalog_read_begin(struct ndshm_catalog *c, MDB_txn **txn)
 {
-    int rc = txn_begin(c, MDB_RDONLY, txn);
+    pthread_rwlock_rdlock(&c->resize);
+    *txn = renew_idle(c);
+    int rc = 0;
+    if (*txn == NULL) {
+        pthread_rwlock_unlock(&c->resize);
+        rc = txn_begin(c, MDB_RDONLY, txn);
+    }
     if (rc == 0)
         NDSHM_CRASH_POINT("read:begun"); /* a reader slot is taken */
     return rc;
@@ -389,7 +421,14 @@ int ndshm__catalog_read_begin(struct ndshm_catalog *c, MDB_txn **txn)
 
 void ndshm__catalog_read_end(struct ndshm_catalog *c, MDB_txn *txn)
 {
-    mdb_txn_abort(txn);
+    mdb_txn_reset(txn);
+    pthread_mutex_lock(&c->idle_lock);
+    bool kept = c->nidle < (int)(sizeof c->idle / sizeof c->idle[0]);
+    if (kept)
+        c->idle[c->nidle++] = txn;
+    pthread_mutex_unlock(&c->idle_lock);
+    if (!kept)
+        mdb_txn_abort(txn);
     pthread_rwlock_unlock(&c->resize);
 }
 

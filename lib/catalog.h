@@ -44,6 +44,12 @@ struct ndshm_catalog {
      * to change the map size, which LMDB allows only with none active. */
     pthread_rwlock_t resize;
     bool map_full; /* a put of the current write ran out of map */
+    /* Read transactions ended by reset, kept to be renewed: a renew
+     * reuses the reader slot, where a begin must claim one under LMDB's
+     * reader mutex.  With MDB_NOTLS any thread may renew any of them. */
+    pthread_mutex_t idle_lock;
+    MDB_txn *idle[16];
+    int nidle;
 };
 
 /* The map size a catalog starts with; tests lower it to make it grow. */

@@ -276,6 +276,104 @@ static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
     return 0;
 }
 
+/* ---- conversions that cannot fail, as typed loops ---------------------- */
+
+/* One loop per (source, destination) C type pair: contiguous rows run as
+ * plain array loops the compiler vectorizes. */
+#define CONVERTER(NAME, S, D)                                                 \
+    static void NAME(char *d, int64_t ds, const char *s, int64_t ss,          \
+                     int64_t n)                                               \
+    {                                                                         \
+        if (ds == (int64_t)sizeof(D) && ss == (int64_t)sizeof(S)) {           \
+            D *restrict dp = (D *)(void *)d;                                  \
+            const S *restrict sp = (const S *)(const void *)s;                \
+            for (int64_t i = 0; i < n; i++)                                   \
+                dp[i] = (D)sp[i];                                             \
+            return;                                                           \
+        }                                                                     \
+        for (int64_t i = 0; i < n; i++, d += ds, s += ss) {                   \
+            S x;                                                              \
+            memcpy(&x, s, sizeof x);                                          \
+            D y = (D)x;                                                       \
+            memcpy(d, &y, sizeof y);                                          \
+        }                                                                     \
+    }
+
+CONVERTER(i8_f64, int8_t, double)
+CONVERTER(i16_f64, int16_t, double)
+CONVERTER(i32_f64, int32_t, double)
+CONVERTER(i64_f64, int64_t, double)
+CONVERTER(u8_f64, uint8_t, double)
+CONVERTER(u16_f64, uint16_t, double)
+CONVERTER(u32_f64, uint32_t, double)
+CONVERTER(u64_f64, uint64_t, double)
+CONVERTER(f32_f64, float, double)
+CONVERTER(i8_f32, int8_t, float)
+CONVERTER(i16_f32, int16_t, float)
+CONVERTER(i32_f32, int32_t, float)
+CONVERTER(i64_f32, int64_t, float)
+CONVERTER(u8_f32, uint8_t, float)
+CONVERTER(u16_f32, uint16_t, float)
+CONVERTER(u32_f32, uint32_t, float)
+CONVERTER(u64_f32, uint64_t, float)
+CONVERTER(i8_i64, int8_t, int64_t)
+CONVERTER(i16_i64, int16_t, int64_t)
+CONVERTER(i32_i64, int32_t, int64_t)
+CONVERTER(u8_i64, uint8_t, int64_t)
+CONVERTER(u16_i64, uint16_t, int64_t)
+CONVERTER(u32_i64, uint32_t, int64_t)
+CONVERTER(i8_i32, int8_t, int32_t)
+CONVERTER(i16_i32, int16_t, int32_t)
+CONVERTER(u8_i32, uint8_t, int32_t)
+CONVERTER(u16_i32, uint16_t, int32_t)
+CONVERTER(u8_u64, uint8_t, uint64_t)
+CONVERTER(u16_u64, uint16_t, uint64_t)
+CONVERTER(u32_u64, uint32_t, uint64_t)
+#undef CONVERTER
+
+ndshm__convert_fn ndshm__fast_converter(ndshm_dtype dst, ndshm_dtype src)
+{
+    static const struct {
+        ndshm_dtype dst, src;
+        ndshm__convert_fn fn;
+    } table[] = {
+        {NDSHM_FLOAT64, NDSHM_INT8, i8_f64},
+        {NDSHM_FLOAT64, NDSHM_INT16, i16_f64},
+        {NDSHM_FLOAT64, NDSHM_INT32, i32_f64},
+        {NDSHM_FLOAT64, NDSHM_INT64, i64_f64},
+        {NDSHM_FLOAT64, NDSHM_UINT8, u8_f64},
+        {NDSHM_FLOAT64, NDSHM_UINT16, u16_f64},
+        {NDSHM_FLOAT64, NDSHM_UINT32, u32_f64},
+        {NDSHM_FLOAT64, NDSHM_UINT64, u64_f64},
+        {NDSHM_FLOAT64, NDSHM_FLOAT32, f32_f64},
+        {NDSHM_FLOAT32, NDSHM_INT8, i8_f32},
+        {NDSHM_FLOAT32, NDSHM_INT16, i16_f32},
+        {NDSHM_FLOAT32, NDSHM_INT32, i32_f32},
+        {NDSHM_FLOAT32, NDSHM_INT64, i64_f32},
+        {NDSHM_FLOAT32, NDSHM_UINT8, u8_f32},
+        {NDSHM_FLOAT32, NDSHM_UINT16, u16_f32},
+        {NDSHM_FLOAT32, NDSHM_UINT32, u32_f32},
+        {NDSHM_FLOAT32, NDSHM_UINT64, u64_f32},
+        {NDSHM_INT64, NDSHM_INT8, i8_i64},
+        {NDSHM_INT64, NDSHM_INT16, i16_i64},
+        {NDSHM_INT64, NDSHM_INT32, i32_i64},
+        {NDSHM_INT64, NDSHM_UINT8, u8_i64},
+        {NDSHM_INT64, NDSHM_UINT16, u16_i64},
+        {NDSHM_INT64, NDSHM_UINT32, u32_i64},
+        {NDSHM_INT32, NDSHM_INT8, i8_i32},
+        {NDSHM_INT32, NDSHM_INT16, i16_i32},
+        {NDSHM_INT32, NDSHM_UINT8, u8_i32},
+        {NDSHM_INT32, NDSHM_UINT16, u16_i32},
+        {NDSHM_UINT64, NDSHM_UINT8, u8_u64},
+        {NDSHM_UINT64, NDSHM_UINT16, u16_u64},
+        {NDSHM_UINT64, NDSHM_UINT32, u32_u64},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].dst == dst && table[i].src == src)
+            return table[i].fn;
+    return NULL;
+}
+
 int ndshm_convert(ndshm_dtype dst_type, void *dst, ndshm_dtype src_type,
                   const void *src, size_t count)
 {
@@ -288,6 +386,11 @@ int ndshm_convert(ndshm_dtype dst_type, void *dst, ndshm_dtype src_type,
     if (dst_type == src_type) {
         if (count > 0)
             memmove(dst, src, count * dsize);
+        return 0;
+    }
+    ndshm__convert_fn fast = ndshm__fast_converter(dst_type, src_type);
+    if (fast) {
+        fast(dst, (int64_t)dsize, src, (int64_t)ssize, (int64_t)count);
         return 0;
     }
     unsigned char *d = dst;

@@ -112,13 +112,20 @@ static struct ndshm_mapping *find_locked(const struct ndshm_env *e,
     return m;
 }
 
-int ndshm__mapping_get(struct ndshm_env *e, uint64_t id, bool writable,
-                       const struct ndshm_layout *layout,
-                       struct ndshm_mapping **out)
+struct ndshm_mapping *ndshm__mapping_find(const struct ndshm_env *e,
+                                          uint64_t id, bool writable)
 {
     pthread_mutex_lock(&cache_lock);
     struct ndshm_mapping *m = find_locked(e, id, writable);
     pthread_mutex_unlock(&cache_lock);
+    return m;
+}
+
+int ndshm__mapping_get(struct ndshm_env *e, uint64_t id, bool writable,
+                       ndshm_dtype dtype, const struct ndshm_layout *layout,
+                       struct ndshm_mapping **out)
+{
+    struct ndshm_mapping *m = ndshm__mapping_find(e, id, writable);
     *out = m;
     if (m)
         return 0;
@@ -135,6 +142,7 @@ int ndshm__mapping_get(struct ndshm_env *e, uint64_t id, bool writable,
     m->ino = e->ino;
     m->id = id;
     m->writable = writable;
+    m->dtype = dtype;
     m->layout = *layout;
     m->refs = 1;
 

@@ -16,6 +16,7 @@ struct ndshm_mapping {
     dev_t dev; /* of the store directory */
     ino_t ino;
     uint64_t id;
+    ndshm_dtype dtype;   /* of the elements, as the catalog said */
     bool writable;       /* the elements may be written */
     bool ctl_writable;   /* the control block may be (waiters count) */
     unsigned char *base; /* the whole file */
@@ -32,8 +33,12 @@ struct ndshm_mapping {
  * remove), NDSHM_ECORRUPT, NDSHM_ESYS, NDSHM_ENOMEM.
  */
 int ndshm__mapping_get(struct ndshm_env *e, uint64_t id, bool writable,
-                       const struct ndshm_layout *layout,
+                       ndshm_dtype dtype, const struct ndshm_layout *layout,
                        struct ndshm_mapping **out);
+
+/* The mapping already made, with one more reference, or NULL. */
+struct ndshm_mapping *ndshm__mapping_find(const struct ndshm_env *e,
+                                          uint64_t id, bool writable);
 void ndshm__mapping_put(struct ndshm_mapping *m);
 
 /* The shared change counter in the control block. */

@@ -344,6 +344,15 @@ NDSHM_API int ndshm_array_read(const ndshm_array *a, void *dst,
                                const int64_t *dst_strides);
 
 /*
+ * As ndshm_array_read, converting every element to dtype on the way, with
+ * ndshm_convert's rules and checks.
+ * Errors: NDSHM_ERANGE (dst may hold the elements converted before the
+ * refused one), NDSHM_EINVAL.
+ */
+NDSHM_API int ndshm_array_read_as(const ndshm_array *a, ndshm_dtype dtype,
+                                  void *dst, const int64_t *dst_strides);
+
+/*
  * Copy src into the window.  src has the window's shape and dtype, laid out
  * with src_strides (a stride of 0 repeats, as NumPy broadcasting does), or
  * C-contiguous when src_strides is NULL.  src must not overlap the shared

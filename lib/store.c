@@ -20,19 +20,44 @@
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ndshm_env *registry;
 
+static pid_t cached_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_after_fork(void)
+{
+    cached_pid = getpid();
+}
+
+static void pid_init(void)
+{
+    cached_pid = getpid();
+    pthread_atfork(NULL, NULL, pid_after_fork);
+}
+
+pid_t ndshm__pid(void)
+{
+    pthread_once(&pid_once, pid_init);
+    return cached_pid;
+}
+
+/* By hand rather than with snprintf: every open builds one (hot path). */
 void ndshm__file_name(uint64_t id, char buf[NDSHM_FILE_NAME_MAX])
 {
-    snprintf(buf, NDSHM_FILE_NAME_MAX, "%016llx.npy", (unsigned long long)id);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, id >>= 4)
+        buf[i] = hex[id & 0xf];
+    memcpy(buf + 16, ".npy", 5);
 }
 
 char *ndshm__file_path(const struct ndshm_env *e, uint64_t id)
 {
-    char name[NDSHM_FILE_NAME_MAX];
-    ndshm__file_name(id, name);
-    size_t len = strlen(e->path) + sizeof "/data/" + strlen(name);
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/data/%s", e->path, name);
+    size_t dir = strlen(e->path);
+    char *p = malloc(dir + sizeof "/data/" - 1 + NDSHM_FILE_NAME_MAX);
+    if (p) {
+        memcpy(p, e->path, dir);
+        memcpy(p + dir, "/data/", 6);
+        ndshm__file_name(id, p + dir + 6);
+    }
     return p;
 }
 
@@ -84,7 +109,7 @@ static int ensure_dir(const char *path, mode_t mode)
 
 int ndshm__env_check(const struct ndshm_env *e)
 {
-    pid_t me = getpid();
+    pid_t me = ndshm__pid();
     if (e->pid == me)
         return 0;
     return ndshm__err(NDSHM_EFORKED,
@@ -97,7 +122,7 @@ static void env_free(struct ndshm_env *e)
 {
     /* In a fork child the LMDB environment is the parent's: closing it
      * would clear the parent's reader slots, so it is left alone. */
-    if (e->pid == getpid())
+    if (e->pid == ndshm__pid())
         ndshm__catalog_close(&e->cat);
     if (e->data_fd >= 0)
         close(e->data_fd);
@@ -112,7 +137,7 @@ static int env_open(const char *path, dev_t dev, ino_t ino,
     if (e == NULL)
         return ndshm__err(NDSHM_ENOMEM, "out of memory");
     e->data_fd = -1;
-    e->pid = getpid();
+    e->pid = ndshm__pid();
     e->dev = dev;
     e->ino = ino;
     e->refs = 1;
@@ -179,11 +204,11 @@ int ndshm_store_open(ndshm_store **out, const char *dir, unsigned flags)
 
     pthread_mutex_lock(&registry_lock);
     struct ndshm_env *e = registry;
-    pid_t pid = getpid();
+    pid_t pid = ndshm__pid();
     while (e && !(e->dev == sb.st_dev && e->ino == sb.st_ino && e->pid == pid))
         e = e->next;
     if (e) {
-        e->refs++;
+        __atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
     } else if ((rc = env_open(real, sb.st_dev, sb.st_ino, &e)) == 0) {
         e->next = registry;
         registry = e;
@@ -198,11 +223,15 @@ int ndshm_store_open(ndshm_store **out, const char *dir, unsigned flags)
     return 0;
 }
 
+/*
+ * A new reference is taken only by someone who holds one (an open array
+ * or store handle), so it needs no lock; dropping one takes the registry
+ * lock, under which store_open finds and counts, so that the last drop
+ * and a new find never cross.
+ */
 void ndshm__env_ref(struct ndshm_env *e)
 {
-    pthread_mutex_lock(&registry_lock);
-    e->refs++;
-    pthread_mutex_unlock(&registry_lock);
+    __atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
 }
 
 void ndshm__env_unref(struct ndshm_env *e)
@@ -210,7 +239,7 @@ void ndshm__env_unref(struct ndshm_env *e)
     if (e == NULL)
         return;
     pthread_mutex_lock(&registry_lock);
-    bool last = --e->refs == 0;
+    bool last = __atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL) == 0;
     if (last) {
         struct ndshm_env **pp = &registry;
         while (*pp != e)

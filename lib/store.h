@@ -26,6 +26,12 @@ struct ndshm_store {
     struct ndshm_env *env;
 };
 
+/*
+ * This process's id, without a system call: every open and every call
+ * that checks for a fork child asks for it.  Kept right across fork().
+ */
+pid_t ndshm__pid(void);
+
 void ndshm__env_ref(struct ndshm_env *e);
 void ndshm__env_unref(struct ndshm_env *e);
 

@@ -1,13 +1,22 @@
 /*
  * strided.c -- the hot path: moving elements between strided windows.
- * Dimensions of length 1 are dropped and adjacent dimensions that are
- * contiguous in every operand are merged, so that a contiguous window
- * becomes one memcpy and most others a short loop over long rows.
+ *
+ * Every operation is reduced first: dimensions of length 1 go, and
+ * adjacent dimensions that are contiguous in every operand merge, so that
+ * a contiguous window becomes one memcpy and most others a short loop over
+ * long rows.  Rows are then moved by loops specialised by element size.
+ * A copy whose source runs along a different dimension than its
+ * destination (a transpose) goes tile by tile, so that both sides stay in
+ * cache.  Converting copies use a typed loop for the conversions that
+ * cannot fail, and ndshm_convert's checks for the others.
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <string.h>
 
+#include "convert.h"
+#include "error.h"
 #include "ndshm.h"
 #include "strided.h"
 
@@ -45,18 +54,29 @@ static int simplify(struct loop *l, int ndim, const int64_t *shape,
     return 1;
 }
 
-/* One row: n elements, typed moves for the common sizes. */
-static void copy_row(char *d, int64_t ds, const char *s, int64_t ss, int64_t n,
-                     size_t size)
+/* ---- rows ----------------------------------------------------------------
+ */
+
+/* Moves n elements of a row; ctx says how.  Nonzero stops the walk. */
+typedef int (*row_fn)(char *d, int64_t ds, const char *s, int64_t ss,
+                      int64_t n, const void *ctx);
+
+struct copy_ctx {
+    size_t size;
+};
+
+static int copy_row(char *d, int64_t ds, const char *s, int64_t ss, int64_t n,
+                    const void *ctx)
 {
+    size_t size = ((const struct copy_ctx *)ctx)->size;
     if (ds == (int64_t)size && ss == (int64_t)size) {
         memcpy(d, s, (size_t)n * size);
-        return;
+        return 0;
     }
 #define ROW(SZ)                                                               \
     for (int64_t i = 0; i < n; i++, d += ds, s += ss)                         \
         memcpy(d, s, SZ);                                                     \
-    return;
+    return 0;
     switch (size) {
     case 1: ROW(1)
     case 2: ROW(2)
@@ -68,20 +88,45 @@ static void copy_row(char *d, int64_t ds, const char *s, int64_t ss, int64_t n,
 #undef ROW
 }
 
-static void fill_row(char *d, int64_t ds, const void *v, int64_t n,
-                     size_t size)
+struct fill_ctx {
+    size_t size;
+    const void *value;
+};
+
+static int fill_row(char *d, int64_t ds, const char *s, int64_t ss, int64_t n,
+                    const void *ctx)
 {
+    (void)s;
+    (void)ss;
+    const struct fill_ctx *f = ctx;
+    size_t size = f->size;
+    if (ds == (int64_t)size && size == 1) {
+        memset(d, *(const unsigned char *)f->value, (size_t)n);
+        return 0;
+    }
+    /* Contiguous rows: the value in a local, so the loop vectorizes. */
+#define CONTIGUOUS(T)                                                         \
+    do {                                                                      \
+        T v, *restrict p = (T *)(void *)d;                                    \
+        memcpy(&v, f->value, sizeof v);                                       \
+        for (int64_t i = 0; i < n; i++)                                       \
+            p[i] = v;                                                         \
+        return 0;                                                             \
+    } while (0)
+    if (ds == (int64_t)size) {
+        switch (size) {
+        case 2: CONTIGUOUS(uint16_t);
+        case 4: CONTIGUOUS(uint32_t);
+        case 8: CONTIGUOUS(uint64_t);
+        default: break;
+        }
+    }
+#undef CONTIGUOUS
 #define ROW(SZ)                                                               \
     for (int64_t i = 0; i < n; i++, d += ds)                                  \
-        memcpy(d, v, SZ);                                                     \
-    return;
+        memcpy(d, f->value, SZ);                                              \
+    return 0;
     switch (size) {
-    case 1:
-        if (ds == 1) {
-            memset(d, *(const unsigned char *)v, (size_t)n);
-            return;
-        }
-        ROW(1)
     case 2: ROW(2)
     case 4: ROW(4)
     case 8: ROW(8)
@@ -91,26 +136,55 @@ static void fill_row(char *d, int64_t ds, const void *v, int64_t n,
 #undef ROW
 }
 
-static void run(struct loop *l, char *dst, const char *src, const void *value,
-                size_t size)
+struct convert_ctx {
+    ndshm_dtype dst_type, src_type;
+    ndshm__convert_fn fast; /* NULL: checked, one element at a time */
+};
+
+static int convert_row(char *d, int64_t ds, const char *s, int64_t ss,
+                       int64_t n, const void *ctx)
 {
-    if (l->ndim == 0) {
-        if (value)
-            memcpy(dst, value, size);
-        else
-            memcpy(dst, src, size);
-        return;
+    const struct convert_ctx *c = ctx;
+    if (c->fast) {
+        c->fast(d, ds, s, ss, n);
+        return 0;
     }
+    for (int64_t i = 0; i < n; i++, d += ds, s += ss) {
+        int rc = ndshm_convert(c->dst_type, d, c->src_type, s, 1);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- walking the outer dimensions ------------------------------------------
+ */
+
+static int run(const struct loop *l, char *dst, const char *src, row_fn row,
+               const void *ctx)
+{
+    if (l->ndim == 0)
+        return row(dst, 0, src, 0, 1, ctx);
     int inner = l->ndim - 1;
+    if (inner == 0)
+        return row(dst, l->stride[0][0], src, l->stride[1][0], l->shape[0],
+                   ctx);
+    /* the two inner dimensions as plain loops, the rest as an odometer */
+    int next = inner - 1;
+    int64_t ds = l->stride[0][inner], ss = l->stride[1][inner];
+    int64_t n = l->shape[inner], rows = l->shape[next];
+    int64_t dr = l->stride[0][next], sr = l->stride[1][next];
     int64_t idx[NDSHM_MAXDIMS] = {0};
     for (;;) {
-        if (value)
-            fill_row(dst, l->stride[0][inner], value, l->shape[inner], size);
-        else
-            copy_row(dst, l->stride[0][inner], src, l->stride[1][inner],
-                     l->shape[inner], size);
+        char *d = dst;
+        const char *s = src;
+        for (int64_t r = 0; r < rows; r++, d += dr, s += sr) {
+            int rc = row(d, ds, s, ss, n, ctx);
+            if (rc != 0)
+                return rc;
+        }
         /* advance the outer index like an odometer */
-        int k = inner - 1;
+        int k = next - 1;
         for (; k >= 0; k--) {
             dst += l->stride[0][k];
             src += l->stride[1][k];
@@ -121,17 +195,143 @@ static void run(struct loop *l, char *dst, const char *src, const void *value,
             idx[k] = 0;
         }
         if (k < 0)
-            return;
+            return 0;
     }
 }
+
+/* ---- transposes
+ * -------------------------------------------------------------- */
+
+/* Tiles of TILE x TILE elements, moved as MICRO x MICRO blocks. */
+#define TILE  128
+#define MICRO 8
+
+static int64_t abs64(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+/*
+ * One MICRO x MICRO block: the source's MICRO columns are read as whole
+ * runs into a local block, which is written out as the destination's
+ * MICRO rows -- every cache line touched is used whole.
+ */
+#define MICRO_BLOCK(T)                                                        \
+    static void block_##T(char *d, int64_t dk, const char *s, int64_t si)     \
+    {                                                                         \
+        T b[MICRO][MICRO];                                                    \
+        for (int j = 0; j < MICRO; j++)                                       \
+            memcpy(b[j], s + j * si, sizeof b[j]);                            \
+        for (int i = 0; i < MICRO; i++) {                                     \
+            T r[MICRO];                                                       \
+            for (int j = 0; j < MICRO; j++)                                   \
+                r[j] = b[j][i];                                               \
+            memcpy(d + i * dk, r, sizeof r);                                  \
+        }                                                                     \
+    }
+MICRO_BLOCK(uint8_t)
+MICRO_BLOCK(uint16_t)
+MICRO_BLOCK(uint32_t)
+MICRO_BLOCK(uint64_t)
+#undef MICRO_BLOCK
+
+/* The elements of [k0, k1) x [i0, i1) one by one (tile edges, odd sizes). */
+static void tile_edge(char *dst, const char *src, int64_t k0, int64_t k1,
+                      int64_t i0, int64_t i1, int64_t dk, int64_t di,
+                      int64_t sk, int64_t si, size_t size)
+{
+    for (int64_t a = k0; a < k1; a++) {
+        char *d = dst + a * dk + i0 * di;
+        const char *s = src + a * sk + i0 * si;
+        for (int64_t b = i0; b < i1; b++, d += di, s += si)
+            memcpy(d, s, size);
+    }
+}
+
+static void tile(char *dst, const char *src, int64_t k0, int64_t k1,
+                 int64_t i0, int64_t i1, int64_t dk, int64_t di, int64_t sk,
+                 int64_t si, size_t size)
+{
+    void (*block)(char *, int64_t, const char *, int64_t) =
+        size == 1   ? block_uint8_t
+        : size == 2 ? block_uint16_t
+        : size == 4 ? block_uint32_t
+        : size == 8 ? block_uint64_t
+                    : NULL;
+    int64_t km = block ? k0 + (k1 - k0) / MICRO * MICRO : k0;
+    int64_t im = block ? i0 + (i1 - i0) / MICRO * MICRO : i0;
+    for (int64_t a = k0; a < km; a += MICRO)
+        for (int64_t b = i0; b < im; b += MICRO)
+            block(dst + a * dk + b * di, dk, src + a * sk + b * si, si);
+    tile_edge(dst, src, km, k1, i0, i1, dk, di, sk, si, size);
+    tile_edge(dst, src, k0, km, im, i1, dk, di, sk, si, size);
+}
+
+/*
+ * A copy whose destination runs along its inner dimension while the
+ * source runs along another one (k): copying row by row would touch a
+ * new source cache line for every element.  Going tile by tile over the
+ * two dimensions reads and writes whole lines.  Returns false when the
+ * copy is not such a transpose.
+ */
+static bool transposed(struct loop *l, char *dst, const char *src, size_t size)
+{
+    int inner = l->ndim - 1;
+    if (l->ndim < 2 || l->stride[0][inner] != (int64_t)size ||
+        abs64(l->stride[1][inner]) == (int64_t)size)
+        return false;
+    int k = -1;
+    for (int i = 0; i < inner; i++)
+        if (l->stride[1][i] == (int64_t)size)
+            k = i;
+    if (k < 0 || l->shape[inner] < MICRO || l->shape[k] < MICRO)
+        return false;
+
+    /* The other dimensions are walked outside, the pair (k, inner) as
+     * tiles: a loop with those two dimensions set to length 1. */
+    struct loop outer = *l;
+    outer.shape[k] = 1;
+    outer.shape[inner] = 1;
+    int64_t nk = l->shape[k], ni = l->shape[inner];
+    int64_t dk = l->stride[0][k], di = l->stride[0][inner];
+    int64_t sk = l->stride[1][k], si = l->stride[1][inner];
+    int64_t idx[NDSHM_MAXDIMS] = {0};
+    for (;;) {
+        for (int64_t k0 = 0; k0 < nk; k0 += TILE)
+            for (int64_t i0 = 0; i0 < ni; i0 += TILE)
+                tile(dst, src, k0, k0 + TILE < nk ? k0 + TILE : nk, i0,
+                     i0 + TILE < ni ? i0 + TILE : ni, dk, di, sk, si, size);
+        int d;
+        for (d = inner - 1; d >= 0; d--) {
+            if (outer.shape[d] == 1)
+                continue;
+            dst += outer.stride[0][d];
+            src += outer.stride[1][d];
+            if (++idx[d] < outer.shape[d])
+                break;
+            dst -= outer.stride[0][d] * outer.shape[d];
+            src -= outer.stride[1][d] * outer.shape[d];
+            idx[d] = 0;
+        }
+        if (d < 0)
+            return true;
+    }
+}
+
+/* ---- entry points
+ * -------------------------------------------------------------- */
 
 void ndshm__strided_copy(int ndim, const int64_t *shape, void *dst,
                          const int64_t *dst_strides, const void *src,
                          const int64_t *src_strides, size_t itemsize)
 {
     struct loop l;
-    if (simplify(&l, ndim, shape, dst_strides, src_strides, 2))
-        run(&l, dst, src, NULL, itemsize);
+    if (!simplify(&l, ndim, shape, dst_strides, src_strides, 2))
+        return;
+    if (transposed(&l, dst, src, itemsize))
+        return;
+    struct copy_ctx c = {itemsize};
+    run(&l, dst, src, copy_row, &c);
 }
 
 void ndshm__strided_fill(int ndim, const int64_t *shape, void *dst,
@@ -139,10 +339,29 @@ void ndshm__strided_fill(int ndim, const int64_t *shape, void *dst,
                          size_t itemsize)
 {
     struct loop l;
+    struct fill_ctx f = {itemsize, value};
     /* src is never read in a fill; dst stands in so that the odometer's
      * arithmetic stays on a real pointer (its strides are all 0) */
     if (simplify(&l, ndim, shape, dst_strides, NULL, 1))
-        run(&l, dst, dst, value, itemsize);
+        run(&l, dst, dst, fill_row, &f);
+}
+
+int ndshm__strided_convert(int ndim, const int64_t *shape, void *dst,
+                           const int64_t *dst_strides, ndshm_dtype dst_type,
+                           const void *src, const int64_t *src_strides,
+                           ndshm_dtype src_type)
+{
+    if (dst_type == src_type) {
+        ndshm__strided_copy(ndim, shape, dst, dst_strides, src, src_strides,
+                            ndshm_dtype_size(dst_type));
+        return 0;
+    }
+    struct loop l;
+    struct convert_ctx c = {dst_type, src_type,
+                            ndshm__fast_converter(dst_type, src_type)};
+    if (!simplify(&l, ndim, shape, dst_strides, src_strides, 2))
+        return 0;
+    return run(&l, dst, src, convert_row, &c);
 }
 
 void ndshm__contiguous_strides(int ndim, const int64_t *shape, size_t itemsize,

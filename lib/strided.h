@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ndshm.h"
+
 /*
  * Copy every element of an ndim-dimensional window of shape from src (with
  * src_strides) to dst (with dst_strides).  Strides are in bytes and may be
@@ -18,6 +20,16 @@ void ndshm__strided_copy(int ndim, const int64_t *shape, void *dst,
 void ndshm__strided_fill(int ndim, const int64_t *shape, void *dst,
                          const int64_t *dst_strides, const void *value,
                          size_t itemsize);
+
+/*
+ * Copy converting every element from src_type to dst_type, with
+ * ndshm_convert's checks: NDSHM_ERANGE (elements before the refused one
+ * may have been written).
+ */
+int ndshm__strided_convert(int ndim, const int64_t *shape, void *dst,
+                           const int64_t *dst_strides, ndshm_dtype dst_type,
+                           const void *src, const int64_t *src_strides,
+                           ndshm_dtype src_type);
 
 /* C-contiguous strides for shape. */
 void ndshm__contiguous_strides(int ndim, const int64_t *shape, size_t itemsize,

@@ -33,7 +33,8 @@ static void make_a(void)
         v[i] = i;
     const int64_t shape[2] = {4, 8};
     ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "a", NDSHM_INT64,
-                                                    2, shape, v, NULL, 0), 0);
+                                                    2, shape, v, NULL, 0),
+                     0);
 }
 
 static ndshm_array *open_ok(const char *expr, unsigned flags)
@@ -87,10 +88,10 @@ START_TEST(views_share_mapping)
     ck_assert_int_eq(ndshm_view_create(test_st, "tail", "a[1:, 5:]", 0), 0);
     ck_assert_int_eq(ndshm_view_create(test_st, "rev", "a[::-1, ::-2]", 0), 0);
     ndshm_array *a = open_ok("a", 0);
-    const char *views[] = {"row2", "tail", "rev", "a[3, 7]", "a.T", "tail[1:]",
-                           "rev[2:, 1]"};
-    const int64_t offsets[] = {4096 + 128, 4096 + 64 + 40, 4096 + 248,
-                               4096 + 248, 4096, 4096 + 128 + 40,
+    const char *views[] = {"row2", "tail",     "rev",       "a[3, 7]",
+                           "a.T",  "tail[1:]", "rev[2:, 1]"};
+    const int64_t offsets[] = {4096 + 128,    4096 + 64 + 40, 4096 + 248,
+                               4096 + 248,    4096,           4096 + 128 + 40,
                                4096 + 64 + 40};
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
         ndshm_array *v = open_ok(views[i], 0);
@@ -120,8 +121,10 @@ START_TEST(cache_refcounts)
     ndshm_array *a = open_ok("a", 0);
     uint64_t id = ndshm_array_id(a);
     struct ndshm_mapping *m1, *m2, *r1;
-    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id, true, &lay, &m1), 0);
-    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id, true, &lay, &m2), 0);
+    ck_assert_int_eq(
+        ndshm__mapping_get(test_st->env, id, true, NDSHM_INT64, &lay, &m1), 0);
+    ck_assert_int_eq(
+        ndshm__mapping_get(test_st->env, id, true, NDSHM_INT64, &lay, &m2), 0);
     ck_assert_ptr_eq(m1, m2);
     ck_assert_int_eq(m1->refs, 3); /* the handle and these two */
     ck_assert_ptr_eq(m1->base + 4096, ndshm_array_data(a));
@@ -129,8 +132,9 @@ START_TEST(cache_refcounts)
     ck_assert(m1->writable);
     ck_assert_uint_eq(m1->id, id);
 
-    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id, false, &lay, &r1),
-                     0);
+    ck_assert_int_eq(
+        ndshm__mapping_get(test_st->env, id, false, NDSHM_INT64, &lay, &r1),
+        0);
     ck_assert_ptr_ne(r1, m1);
     ck_assert(!r1->writable);
     ck_assert_int_eq(r1->refs, 1);
@@ -159,8 +163,8 @@ START_TEST(readonly_and_readwrite)
     ck_assert_int_eq(ndshm_array_readonly(ro), 1);
     /* different protections: different mappings, of the same file */
     ck_assert_ptr_ne(ndshm_array_data(ro), ndshm_array_data(rw));
-    ck_assert_int_eq((char *)ndshm_array_data(ro2) -
-                         (char *)ndshm_array_data(ro), 64);
+    ck_assert_int_eq(
+        (char *)ndshm_array_data(ro2) - (char *)ndshm_array_data(ro), 64);
     ck_assert_str_eq(ndshm_array_path(ro), ndshm_array_path(rw));
     ck_assert_int_eq(*elem(ro, 2, 3), 19);
     *elem(rw, 2, 3) = 1234;
@@ -236,8 +240,8 @@ START_TEST(removed_while_open)
 
     /* a new array of the same name is a new file, not the old mapping */
     const int64_t shape[2] = {4, 8};
-    ck_assert_int_eq(ndshm_array_create(test_st, "a", NDSHM_INT64, 2, shape,
-                                        NULL, 0), 0);
+    ck_assert_int_eq(
+        ndshm_array_create(test_st, "a", NDSHM_INT64, 2, shape, NULL, 0), 0);
     ndshm_array *b = open_ok("a", 0);
     ck_assert_int_eq(*elem(b, 0, 1), 0);
     ndshm_array_close(b);
@@ -254,7 +258,8 @@ START_TEST(same_id_other_store)
         v[i] = 100 + i;
     const int64_t shape[2] = {4, 8};
     ck_assert_int_eq(ndshm_array_create_from_buffer(st2, "a", NDSHM_INT64, 2,
-                                                    shape, v, NULL, 0), 0);
+                                                    shape, v, NULL, 0),
+                     0);
     ndshm_array *a1 = open_ok("a", 0), *a2;
     ck_assert_int_eq(ndshm_array_open(&a2, st2, "a", 0), 0);
     ck_assert_uint_eq(ndshm_array_id(a1), ndshm_array_id(a2));
@@ -301,14 +306,16 @@ START_TEST(bad_files_refused)
     struct ndshm_mapping *m = (struct ndshm_mapping *)0x1;
 
     /* no file */
-    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id + 100, false, &lay,
-                                        &m), NDSHM_ENOTFOUND);
+    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id + 100, false,
+                                        NDSHM_INT64, &lay, &m),
+                     NDSHM_ENOTFOUND);
 
     /* a good file under another id's name: the control block says no */
     char *good = data_path(id), *other = data_path(id + 1);
     copy_file(good, other);
-    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id + 1, false, &lay, &m),
-                     NDSHM_ECORRUPT);
+    ck_assert_int_eq(
+        ndshm__mapping_get(test_st->env, id + 1, false, NDSHM_INT64, &lay, &m),
+        NDSHM_ECORRUPT);
     ck_assert_msg(strstr(ndshm_errmsg(), "control block") != NULL, "%s",
                   ndshm_errmsg());
 
@@ -316,8 +323,9 @@ START_TEST(bad_files_refused)
     struct ndshm_layout small = lay;
     small.total -= 4096;
     small.ctl_offset -= 4096;
-    ck_assert_int_eq(ndshm__mapping_get(test_st->env, id, false, &small, &m),
-                     NDSHM_ECORRUPT);
+    ck_assert_int_eq(
+        ndshm__mapping_get(test_st->env, id, false, NDSHM_INT64, &small, &m),
+        NDSHM_ECORRUPT);
 
     /* a damaged magic, found through the public API too */
     int fd = open(good, O_RDWR);
@@ -354,9 +362,8 @@ static void *race(void *arg)
         pthread_barrier_wait(r->barrier);
         r->rc[round] =
             ndshm_array_open(&a, test_st, round % 2 ? "a[1:]" : "a", 0);
-        r->data[round] = a ? (char *)ndshm_array_data(a) -
-                                 ndshm_array_offset(a)
-                           : NULL;
+        r->data[round] =
+            a ? (char *)ndshm_array_data(a) - ndshm_array_offset(a) : NULL;
         /* everyone holds the array now */
         pthread_barrier_wait(r->barrier);
         ndshm_array_close(a);
@@ -384,8 +391,7 @@ START_TEST(threads_share_one_mapping)
             ck_assert_int_eq(racers[i].rc[round], 0);
             ck_assert_ptr_nonnull(racers[i].data[round]);
             ck_assert_msg(racers[i].data[round] == racers[0].data[round],
-                          "round %d: thread %d has its own mapping", round,
-                          i);
+                          "round %d: thread %d has its own mapping", round, i);
         }
     /* every mapping was released */
     ck_assert(!is_mapped(racers[0].data[ROUNDS - 1]));
