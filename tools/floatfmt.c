@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 #include "floatfmt.h"
 #include "ndshm.h"
+#include "shortest.h"
 
 /* Enough digits for the exact expansion of any double (at most 767). */
 #define EXACT_DIGITS 800
@@ -85,9 +87,44 @@ static void exact_digits(double a, char *digits, size_t cap, int *exp10)
  * The digit chosen at each position: digits[] holds the decimal digits of
  * an integer C, so the value is C * 10^last.  Returns last.
  */
+/*
+ * The fast path: the shortest digits (shortest.c) are Dragon4's answer
+ * whenever neither the precision cutoff nor min_digits stops or extends
+ * the digits before they reach the shortest ones.  Positional options
+ * count positions from the decimal point, so that test needs no exponent;
+ * scientific ones use the fast path only without a cutoff or minimum.
+ * Returns the last digit's position, or INT_MIN when Dragon4 must run.
+ */
+static int generate_fast(double a, int bits, const struct ff_opts *o,
+                         char *out, size_t cap)
+{
+    if (a == 0 || cap < 24 ||
+        (o->scientific && (o->precision >= 0 || o->min_digits >= 0)))
+        return INT_MIN;
+    uint64_t digits;
+    int p;
+    shortest_digits(a, bits, &digits, &p);
+    if ((o->precision >= 0 && p < -o->precision) ||
+        (o->min_digits >= 0 && p > -o->min_digits))
+        return INT_MIN;
+    char rev[24];
+    int n = 0;
+    do {
+        rev[n++] = (char)('0' + digits % 10);
+        digits /= 10;
+    } while (digits);
+    for (int i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    out[n] = '\0';
+    return p;
+}
+
 static int generate(double a, int bits, const struct ff_opts *o, char *out,
                     size_t cap)
 {
+    int fast = generate_fast(a, bits, o, out, cap);
+    if (fast != INT_MIN)
+        return fast;
     char d[EXACT_DIGITS + 8];
     int E;
     exact_digits(a, d, sizeof d, &E);
