@@ -278,13 +278,16 @@ static int store(ndshm_dtype t, unsigned char *p, const struct value *v,
 
 /* ---- conversions that cannot fail, as typed loops ---------------------- */
 
-/* One loop per (source, destination) C type pair: contiguous rows run as
- * plain array loops the compiler vectorizes. */
+/* One loop per (source, destination) C type pair: contiguous, aligned
+ * rows run as plain array loops the compiler vectorizes; a caller's
+ * buffer may be unaligned, and then every element goes through memcpy. */
 #define CONVERTER(NAME, S, D)                                                 \
     static void NAME(char *d, int64_t ds, const char *s, int64_t ss,          \
                      int64_t n)                                               \
     {                                                                         \
-        if (ds == (int64_t)sizeof(D) && ss == (int64_t)sizeof(S)) {           \
+        if (ds == (int64_t)sizeof(D) && ss == (int64_t)sizeof(S) &&           \
+            (uintptr_t)d % _Alignof(D) == 0 &&                                \
+            (uintptr_t)s % _Alignof(S) == 0) {                                \
             D *restrict dp = (D *)(void *)d;                                  \
             const S *restrict sp = (const S *)(const void *)s;                \
             for (int64_t i = 0; i < n; i++)                                   \

@@ -183,7 +183,7 @@ static inline bool fast_fill(void *d, const void *value, size_t size,
         memcpy(&v, ctx, sizeof v);                                            \
         if (ds == (int64_t)sizeof(T) && fast_fill(d, ctx, sizeof(T), n))      \
             return 0;                                                         \
-        if (ds == (int64_t)sizeof(T)) {                                       \
+        if (ds == (int64_t)sizeof(T) && (uintptr_t)d % _Alignof(T) == 0) {    \
             T *restrict p = (T *)(void *)d;                                   \
             for (int64_t i = 0; i < n; i++)                                   \
                 p[i] = v;                                                     \

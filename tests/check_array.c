@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1057,6 +1058,237 @@ START_TEST(read_write_strided)
 }
 END_TEST
 
+/* ---- read_as: a window read converted to another dtype ------------------ */
+
+/* name: an array of dtype and shape (rows, cols) holding k = i * cols + j
+ * at [i, j] (as ndshm_convert makes k into dtype: bool k != 0). */
+static void make_counting(const char *name, ndshm_dtype dtype, int64_t rows,
+                          int64_t cols)
+{
+    int64_t n = rows * cols;
+    int64_t *k = malloc((size_t)n * sizeof *k);
+    unsigned char *data = malloc((size_t)n * ndshm_dtype_size(dtype));
+    ck_assert(k && data);
+    for (int64_t i = 0; i < n; i++)
+        k[i] = i;
+    ck_assert_int_eq(ndshm_convert(dtype, data, NDSHM_INT64, k, (size_t)n), 0);
+    const int64_t shape[2] = {rows, cols};
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, name, dtype, 2,
+                                                    shape, data, NULL, 0),
+                     0);
+    free(k);
+    free(data);
+}
+
+/*
+ * Every (target, source) pair of dtypes on a window with negative strides,
+ * into a column-major destination with gaps, and contiguous (NULL
+ * strides, which are the target's): the elements ndshm_convert gives for
+ * the window's elements one by one, and no other byte touched.
+ */
+START_TEST(read_as_every_pair)
+{
+    for (int f = NDSHM_BOOL; f <= NDSHM_COMPLEX128; f++) {
+        ndshm_dtype from = (ndshm_dtype)f;
+        char name[16], expr[40];
+        snprintf(name, sizeof name, "a%d", f);
+        make_counting(name, from, 4, 6);
+        snprintf(expr, sizeof expr, "%s[::-1, -1::-2]", name);
+        ndshm_array *w = open_ok(expr, NDSHM_READONLY); /* (4, 3) */
+        ck_assert_int_eq(ndshm_array_shape(w)[0], 4);
+        ck_assert_int_eq(ndshm_array_shape(w)[1], 3);
+        ck_assert_int_lt(ndshm_array_strides(w)[0], 0);
+        ck_assert_int_lt(ndshm_array_strides(w)[1], 0);
+        /* the window's elements, C-ordered, in the source dtype */
+        size_t ss = ndshm_dtype_size(from);
+        unsigned char elems[12 * 16];
+        ck_assert_int_eq(ndshm_array_read(w, elems, NULL), 0);
+
+        for (int t = NDSHM_BOOL; t <= NDSHM_COMPLEX128; t++) {
+            ndshm_dtype to = (ndshm_dtype)t;
+            size_t ds = ndshm_dtype_size(to);
+            /* column-major with a gap of one element after each */
+            const int64_t strides[2] = {2 * (int64_t)ds, 8 * (int64_t)ds};
+            unsigned char buf[32 + 24 * 16 + 32], want[sizeof buf];
+            memset(buf, 0x5a, sizeof buf);
+            memcpy(want, buf, sizeof buf);
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 3; j++)
+                    ck_assert_int_eq(
+                        ndshm_convert(to,
+                                      want + 32 + (size_t)i * 2 * ds +
+                                          (size_t)j * 8 * ds,
+                                      from, elems + (size_t)(i * 3 + j) * ss,
+                                      1),
+                        0);
+            ck_assert_msg(ndshm_array_read_as(w, to, buf + 32, strides) == 0,
+                          "%s -> %s: %s", ndshm_dtype_name(from),
+                          ndshm_dtype_name(to), ndshm_errmsg());
+            ck_assert_msg(memcmp(buf, want, sizeof buf) == 0,
+                          "%s -> %s into strides (%d, %d) differs",
+                          ndshm_dtype_name(from), ndshm_dtype_name(to),
+                          (int)strides[0], (int)strides[1]);
+            /* contiguous in the target's item size */
+            memset(buf, 0x5a, sizeof buf);
+            memcpy(want, buf, sizeof buf);
+            ck_assert_int_eq(ndshm_convert(to, want + 32, from, elems, 12), 0);
+            ck_assert_int_eq(ndshm_array_read_as(w, to, buf + 32, NULL), 0);
+            ck_assert_msg(memcmp(buf, want, sizeof buf) == 0,
+                          "%s -> %s, contiguous, differs",
+                          ndshm_dtype_name(from), ndshm_dtype_name(to));
+        }
+        ndshm_array_close(w);
+    }
+}
+END_TEST
+
+/* A view with negative strides read as float64 into a destination whose
+ * strides are negative too (its first element at the end of the buffer). */
+START_TEST(read_as_negative_strides)
+{
+    make_counting("a", NDSHM_INT32, 5, 7);
+    ck_assert_int_eq(ndshm_view_create(test_st, "v", "a[::-1, ::-2]", 0), 0);
+    ndshm_array *v = open_ok("v", 0); /* (5, 4): a[4 - i, 6 - 2 j] */
+    ck_assert_int_eq(ndshm_array_shape(v)[0], 5);
+    ck_assert_int_eq(ndshm_array_shape(v)[1], 4);
+    double buf[2 + 5 * 4 * 2 + 2];
+    for (size_t i = 0; i < sizeof buf / sizeof buf[0]; i++)
+        buf[i] = -1.5;
+    /* element (i, j) at last - 2 i - 10 j, counting in doubles */
+    double *last = &buf[2 + 39];
+    const int64_t strides[2] = {-8 * 2, -8 * 2 * 5};
+    ck_assert_int_eq(ndshm_array_read_as(v, NDSHM_FLOAT64, last, strides), 0);
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 4; j++)
+            ck_assert_msg(last[-2 * i - 10 * j] == 7 * (4 - i) + (6 - 2 * j),
+                          "(%d, %d): %g", i, j, last[-2 * i - 10 * j]);
+    /* the gaps and the guards are untouched */
+    int touched = 0;
+    for (size_t i = 0; i < sizeof buf / sizeof buf[0]; i++)
+        touched += buf[i] != -1.5;
+    ck_assert_int_eq(touched, 20);
+    ck_assert(buf[0] == -1.5 && buf[1] == -1.5 && buf[43] == -1.5);
+
+    /* the same dtype is a plain read */
+    int32_t same[20], read[20];
+    ck_assert_int_eq(ndshm_array_read_as(v, NDSHM_INT32, same, NULL), 0);
+    ck_assert_int_eq(ndshm_array_read(v, read, NULL), 0);
+    ck_assert_mem_eq(same, read, sizeof same);
+    ck_assert_int_eq(same[0], 34);
+    ck_assert_int_eq(same[19], 0);
+    ndshm_array_close(v);
+}
+END_TEST
+
+/*
+ * Transposed windows, large enough for the blocked copy (the source runs
+ * along the destination's outer axis) and for whole-vector conversion
+ * loops: the same dtype, a widening, and a checked narrowing.
+ */
+START_TEST(read_as_transposed)
+{
+    make_counting("a", NDSHM_INT32, 70, 130);
+    ndshm_array *t = open_ok("a.T", 0); /* (130, 70) */
+    ck_assert_int_eq(ndshm_array_shape(t)[0], 130);
+    int32_t *i32 = malloc(130 * 70 * sizeof *i32);
+    double *f64 = malloc(130 * 70 * sizeof *f64);
+    int16_t *i16 = malloc(130 * 70 * sizeof *i16);
+    ck_assert(i32 && f64 && i16);
+    ck_assert_int_eq(ndshm_array_read_as(t, NDSHM_INT32, i32, NULL), 0);
+    ck_assert_int_eq(ndshm_array_read_as(t, NDSHM_FLOAT64, f64, NULL), 0);
+    ck_assert_int_eq(ndshm_array_read_as(t, NDSHM_INT16, i16, NULL), 0);
+    int bad = 0;
+    for (int i = 0; i < 130; i++)
+        for (int j = 0; j < 70; j++) {
+            int k = j * 130 + i;
+            bad += i32[i * 70 + j] != k || f64[i * 70 + j] != k ||
+                   i16[i * 70 + j] != k;
+        }
+    ck_assert_int_eq(bad, 0);
+    /* int8 cannot hold 9099: refused, the value named */
+    int8_t *i8 = malloc(130 * 70);
+    ck_assert_ptr_nonnull(i8);
+    ck_assert_int_eq(ndshm_array_read_as(t, NDSHM_INT8, i8, NULL),
+                     NDSHM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(ndshm_errmsg(), "out of range for int8"));
+    free(i32);
+    free(f64);
+    free(i16);
+    free(i8);
+    ndshm_array_close(t);
+}
+END_TEST
+
+START_TEST(read_as_errors)
+{
+    const int64_t shape[1] = {4};
+    const int64_t i64[4] = {1, -2, 300, 4};
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "i", NDSHM_INT64,
+                                                    1, shape, i64, NULL, 0),
+                     0);
+    const double f64[4] = {1.5, NAN, 2.0, 1e300};
+    ck_assert_int_eq(ndshm_array_create_from_buffer(
+                         test_st, "f", NDSHM_FLOAT64, 1, shape, f64, NULL, 0),
+                     0);
+    const double c128[8] = {1, 0, 2, 0, 3, 0.5, 4, 0};
+    ck_assert_int_eq(ndshm_array_create_from_buffer(test_st, "c",
+                                                    NDSHM_COMPLEX128, 1, shape,
+                                                    c128, NULL, 0),
+                     0);
+    ndshm_array *i = open_ok("i", 0), *f = open_ok("f", 0),
+                *c = open_ok("c", 0);
+    int8_t i8[4];
+    int32_t i32[4];
+    double d[4];
+    uint16_t h[4];
+    ck_assert_int_eq(ndshm_array_read_as(i, NDSHM_INT8, i8, NULL),
+                     NDSHM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(ndshm_errmsg(), "300"));
+    ck_assert_ptr_nonnull(strstr(ndshm_errmsg(), "int8"));
+    ck_assert_int_eq(ndshm_array_read_as(f, NDSHM_INT32, i32, NULL),
+                     NDSHM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(ndshm_errmsg(), "nan"));
+    ck_assert_int_eq(ndshm_array_read_as(f, NDSHM_FLOAT16, h, NULL),
+                     NDSHM_ERANGE);
+    ck_assert_int_eq(ndshm_array_read_as(c, NDSHM_FLOAT64, d, NULL),
+                     NDSHM_ERANGE);
+    ck_assert_ptr_nonnull(strstr(ndshm_errmsg(), "imaginary"));
+    /* the windows that avoid the refused elements convert */
+    ndshm_array *i2 = open_ok("i[:2]", 0), *c2 = open_ok("c[::3]", 0);
+    ck_assert_int_eq(ndshm_array_read_as(i2, NDSHM_INT8, i8, NULL), 0);
+    ck_assert_int_eq(i8[0], 1);
+    ck_assert_int_eq(i8[1], -2);
+    ck_assert_int_eq(ndshm_array_read_as(c2, NDSHM_FLOAT64, d, NULL), 0);
+    ck_assert(d[0] == 1 && d[1] == 4);
+
+    /* bad arguments */
+    ck_assert_int_eq(ndshm_array_read_as(NULL, NDSHM_INT8, i8, NULL),
+                     NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_read_as(i, (ndshm_dtype)0, i8, NULL),
+                     NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_read_as(i, (ndshm_dtype)15, i8, NULL),
+                     NDSHM_EINVAL);
+    ck_assert_int_eq(ndshm_array_read_as(i, NDSHM_FLOAT64, NULL, NULL),
+                     NDSHM_EINVAL);
+    /* nothing to read: NULL is fine */
+    ndshm_array *e = open_ok("i[2:2]", 0);
+    ck_assert_int_eq(ndshm_array_read_as(e, NDSHM_FLOAT64, NULL, NULL), 0);
+    ck_assert_int_eq(ndshm_array_read_as(e, NDSHM_INT8, NULL, NULL), 0);
+    /* a 0-d window */
+    ndshm_array *s = open_ok("i[-1]", 0);
+    float one = 0;
+    ck_assert_int_eq(ndshm_array_read_as(s, NDSHM_FLOAT32, &one, NULL), 0);
+    ck_assert(one == 4.0f);
+    ndshm_array_close(i);
+    ndshm_array_close(f);
+    ndshm_array_close(c);
+    ndshm_array_close(i2);
+    ndshm_array_close(c2);
+    ndshm_array_close(e);
+    ndshm_array_close(s);
+}
+END_TEST
+
 /* ---- accessors ---------------------------------------------------------- */
 
 START_TEST(accessors)
@@ -1159,6 +1391,10 @@ Suite *array_suite(void)
     tc = test_store_tcase("handle", 30);
     tcase_add_test(tc, version_counts_changes);
     tcase_add_test(tc, read_write_strided);
+    tcase_add_test(tc, read_as_every_pair);
+    tcase_add_test(tc, read_as_negative_strides);
+    tcase_add_test(tc, read_as_transposed);
+    tcase_add_test(tc, read_as_errors);
     tcase_add_test(tc, accessors);
     suite_add_tcase(s, tc);
     return s;

@@ -689,6 +689,512 @@ START_TEST(test_half_rounding)
 }
 END_TEST
 
+/* ---- the typed loops of conversions that cannot fail ---------------------
+ *
+ * ndshm__fast_converter gives a plain C loop for some pairs; ndshm_convert
+ * and the strided converting copy use it instead of the checked path.
+ * For every pair it gives one for, the loop must give exactly what the
+ * checked path gives, for the values at the ends of the source's range.
+ * The checked path is reached through complex types (no typed loop goes
+ * to complex): src -> complex128 -> dst, or through complex64 for float32
+ * targets, where a trip through double could round twice.  A second
+ * reference decodes the source into a long double (exact for every
+ * integer and float here: 64 bits of mantissa) and rounds once.
+ */
+
+/* For hot loops: ck_assert_* records every assertion that passes. */
+#define REQUIRE(expr, ...)                                                    \
+    do {                                                                      \
+        if (!(expr))                                                          \
+            ck_abort_msg(__VA_ARGS__);                                        \
+    } while (0)
+
+/*
+ * The values of t at the ends of its range and where rounding to float32
+ * or float64 is a tie (to even: 2^24 + 1, 2^53 + 1, 2^31 + 128, 2^64 -
+ * 1024, 2^64 - 2^39; away: 2^24 + 3, 2^53 + 3, 2^31 + 384) or would round
+ * twice through double (2^62 + 2^38 + 1, 2^63 + 2^39 + 1); finite floats
+ * only.  Returns how many, as bytes in out.
+ */
+static int boundary_values(ndshm_dtype t, unsigned char (*out)[16])
+{
+    static const int8_t i8[] = {INT8_MIN, INT8_MIN + 1, -2,      -1, 0, 1,
+                                2,        INT8_MAX - 1, INT8_MAX};
+    static const int16_t i16[] = {INT16_MIN, INT16_MIN + 1, -129, -1,       0,
+                                  1,         255,           256,  INT16_MAX};
+    static const int32_t i32[] = {
+        INT32_MIN, INT32_MIN + 1, -16777217,      -1,       0, 1,
+        16777217,  16777219,      INT32_MAX - 64, INT32_MAX};
+    static const int64_t i64[] = {
+        INT64_MIN,
+        INT64_MIN + 1,
+        -(INT64_C(1) << 53) - 1,
+        -((INT64_C(1) << 62) + (INT64_C(1) << 38) + 1),
+        -1,
+        0,
+        1,
+        (INT64_C(1) << 24) + 1,
+        (INT64_C(1) << 53) + 1,
+        (INT64_C(1) << 53) + 3,
+        (INT64_C(1) << 62) + (INT64_C(1) << 38) + 1,
+        INT64_MAX - 1024,
+        INT64_MAX,
+    };
+    static const uint8_t u8[] = {0, 1, 127, 128, 254, 255};
+    static const uint16_t u16[] = {0, 1, 255, 256, 32767, 32768, 65534, 65535};
+    static const uint32_t u32[] = {
+        0,
+        1,
+        16777217,
+        INT32_MAX,
+        UINT32_C(1) << 31,
+        (UINT32_C(1) << 31) + 128,
+        (UINT32_C(1) << 31) + 384,
+        UINT32_MAX - 1,
+        UINT32_MAX,
+    };
+    static const uint64_t u64[] = {
+        0,
+        1,
+        UINT32_MAX,
+        (UINT64_C(1) << 53) + 1,
+        UINT64_C(1) << 63,
+        (UINT64_C(1) << 63) + 1,
+        (UINT64_C(1) << 63) + (UINT64_C(1) << 39) + 1,
+        UINT64_MAX - 2048,
+        UINT64_MAX - 1024,
+        UINT64_MAX - 1023,
+        UINT64_MAX - (UINT64_C(1) << 39) - 1,
+        UINT64_MAX - (UINT64_C(1) << 39) + 1,
+        UINT64_MAX,
+    };
+    static const float f32[] = {0.0f,
+                                -0.0f,
+                                0x1p-149f,
+                                -0x1p-149f,
+                                0x1.fffffcp-127f,
+                                0x1p-126f,
+                                0x1.99999ap-4f,
+                                1.0f,
+                                -2.5f,
+                                16777216.0f,
+                                0x1.fffffep127f,
+                                -0x1.fffffep127f};
+    static const uint16_t f16[] = {0x0000, 0x8000, 0x0001, 0x03ff, 0x0400,
+                                   0x3c00, 0xbc00, 0x7bff, 0xfbff};
+    static const double f64[] = {0.0,   -0.0,    0x1p-1074,
+                                 0.1,   -2.5,    0x1p63,
+                                 1e300, -1e-300, 0x1.fffffffffffffp1023};
+    int n = 0;
+#define PUT(a)                                                                \
+    for (size_t i_ = 0; i_ < sizeof(a) / sizeof((a)[0]); i_++)                \
+    memcpy(out[n++], &(a)[i_], sizeof((a)[0]))
+    switch (t) {
+    case NDSHM_BOOL: {
+        static const uint8_t b[] = {0, 1};
+        PUT(b);
+        break;
+    }
+    case NDSHM_INT8: PUT(i8); break;
+    case NDSHM_INT16: PUT(i16); break;
+    case NDSHM_INT32: PUT(i32); break;
+    case NDSHM_INT64: PUT(i64); break;
+    case NDSHM_UINT8: PUT(u8); break;
+    case NDSHM_UINT16: PUT(u16); break;
+    case NDSHM_UINT32: PUT(u32); break;
+    case NDSHM_UINT64: PUT(u64); break;
+    case NDSHM_FLOAT16: PUT(f16); break;
+    case NDSHM_FLOAT32: PUT(f32); break;
+    case NDSHM_FLOAT64: PUT(f64); break;
+    case NDSHM_COMPLEX64:
+    case NDSHM_COMPLEX128: {
+        /* real parts only: (v, 0) */
+        static const double re[] = {0.0, -2.5, 1e30};
+        for (size_t i = 0; i < sizeof re / sizeof re[0]; i++) {
+            memset(out[n], 0, 16);
+            if (t == NDSHM_COMPLEX64) {
+                float f = (float)re[i];
+                memcpy(out[n], &f, 4);
+            } else {
+                memcpy(out[n], &re[i], 8);
+            }
+            n++;
+        }
+        break;
+    }
+    }
+#undef PUT
+    return n;
+}
+
+/* The element at p as a long double (bool, integers, float16/32/64). */
+static long double decode_ld(ndshm_dtype t, const unsigned char *p)
+{
+    switch (t) {
+    case NDSHM_BOOL: return *p != 0;
+    case NDSHM_INT8: return (int8_t)p[0];
+    case NDSHM_INT16: {
+        int16_t x;
+        memcpy(&x, p, 2);
+        return x;
+    }
+    case NDSHM_INT32: {
+        int32_t x;
+        memcpy(&x, p, 4);
+        return x;
+    }
+    case NDSHM_INT64: {
+        int64_t x;
+        memcpy(&x, p, 8);
+        return x;
+    }
+    case NDSHM_UINT8: return p[0];
+    case NDSHM_UINT16: {
+        uint16_t x;
+        memcpy(&x, p, 2);
+        return x;
+    }
+    case NDSHM_UINT32: {
+        uint32_t x;
+        memcpy(&x, p, 4);
+        return x;
+    }
+    case NDSHM_UINT64: {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        return x;
+    }
+    case NDSHM_FLOAT16: {
+        uint16_t h;
+        memcpy(&h, p, 2);
+        return ndshm__half_to_double(h);
+    }
+    case NDSHM_FLOAT32: {
+        float x;
+        memcpy(&x, p, 4);
+        return x;
+    }
+    case NDSHM_FLOAT64: {
+        double x;
+        memcpy(&x, p, 8);
+        return x;
+    }
+    default: ck_abort_msg("decode_ld: %s", ndshm_dtype_name(t));
+    }
+    return 0;
+}
+
+/*
+ * v (exactly a value the target can hold, or to be rounded once) as an
+ * element of t; false for targets this reference does not do.
+ */
+static bool encode_ld(ndshm_dtype t, long double v, unsigned char *p)
+{
+    switch (t) {
+    case NDSHM_INT8: {
+        int8_t x = (int8_t)v;
+        memcpy(p, &x, 1);
+        return (long double)x == v;
+    }
+    case NDSHM_INT16: {
+        int16_t x = (int16_t)v;
+        memcpy(p, &x, 2);
+        return (long double)x == v;
+    }
+    case NDSHM_INT32: {
+        int32_t x = (int32_t)v;
+        memcpy(p, &x, 4);
+        return (long double)x == v;
+    }
+    case NDSHM_INT64: {
+        int64_t x = (int64_t)v;
+        memcpy(p, &x, 8);
+        return (long double)x == v;
+    }
+    case NDSHM_UINT8: {
+        uint8_t x = (uint8_t)v;
+        memcpy(p, &x, 1);
+        return (long double)x == v;
+    }
+    case NDSHM_UINT16: {
+        uint16_t x = (uint16_t)v;
+        memcpy(p, &x, 2);
+        return (long double)x == v;
+    }
+    case NDSHM_UINT32: {
+        uint32_t x = (uint32_t)v;
+        memcpy(p, &x, 4);
+        return (long double)x == v;
+    }
+    case NDSHM_UINT64: {
+        uint64_t x = (uint64_t)v;
+        memcpy(p, &x, 8);
+        return (long double)x == v;
+    }
+    case NDSHM_FLOAT32: {
+        float x = (float)v; /* one rounding, to nearest even */
+        memcpy(p, &x, 4);
+        return true;
+    }
+    case NDSHM_FLOAT64: {
+        double x = (double)v;
+        memcpy(p, &x, 8);
+        return true;
+    }
+    default: return false;
+    }
+}
+
+/* The checked path: through complex64 for float32, else complex128. */
+static int checked_convert(ndshm_dtype to, void *dst, ndshm_dtype from,
+                           const void *src)
+{
+    ndshm_dtype via = to == NDSHM_FLOAT32 ? NDSHM_COMPLEX64 : NDSHM_COMPLEX128;
+    unsigned char mid[16];
+    REQUIRE(ndshm__fast_converter(via, from) == NULL &&
+                ndshm__fast_converter(to, via) == NULL,
+            "%s -> %s -> %s is no longer the checked path",
+            ndshm_dtype_name(from), ndshm_dtype_name(via),
+            ndshm_dtype_name(to));
+    int rc = ndshm_convert(via, mid, from, src, 1);
+    if (rc == 0)
+        rc = ndshm_convert(to, dst, via, mid, 1);
+    return rc;
+}
+
+/*
+ * Every pair with a typed loop: the loop over boundary values, contiguous
+ * (long enough for whole vectors), strided with gaps and backwards, and
+ * ndshm_convert over the same values, all equal to the checked path and
+ * the long double reference, and no byte written past the elements.
+ */
+START_TEST(test_fast_converter)
+{
+    ndshm_dtype to = (ndshm_dtype)(NDSHM_BOOL + _i / 14);
+    ndshm_dtype from = (ndshm_dtype)(NDSHM_BOOL + _i % 14);
+    ndshm__convert_fn fn = ndshm__fast_converter(to, from);
+    if (fn == NULL)
+        return;
+    ck_assert_int_ne(to, from);
+    unsigned char vals[32][16];
+    int nv = boundary_values(from, vals);
+    int64_t ds = (int64_t)ndshm_dtype_size(to);
+    int64_t ss = (int64_t)ndshm_dtype_size(from);
+
+    /* the reference for each value: it never fails */
+    unsigned char want[32][16], other[16];
+    for (int v = 0; v < nv; v++) {
+        int rc = checked_convert(to, want[v], from, vals[v]);
+        char hex[40];
+        hex_bytes(hex, sizeof hex, vals[v], (size_t)ss);
+        ck_assert_msg(rc == 0,
+                      "%s -> %s has a typed loop, but the checked path "
+                      "refuses %s: %s",
+                      ndshm_dtype_name(from), ndshm_dtype_name(to), hex,
+                      ndshm_errmsg());
+        ck_assert_msg(encode_ld(to, decode_ld(from, vals[v]), other),
+                      "%s -> %s: %s does not fit", ndshm_dtype_name(from),
+                      ndshm_dtype_name(to), hex);
+        ck_assert_msg(memcmp(want[v], other, (size_t)ds) == 0,
+                      "%s -> %s of %s: the references differ",
+                      ndshm_dtype_name(from), ndshm_dtype_name(to), hex);
+    }
+
+    /* N elements cycling through the values, in four layouts */
+    enum { N = 67, GUARD = 32 };
+    static unsigned char src[GUARD + 3 * N * 16 + GUARD];
+    static unsigned char dst[GUARD + 3 * N * 16 + GUARD];
+    static unsigned char fresh[sizeof dst];
+    static const struct {
+        int64_t dstep, sstep; /* in elements; negative: backwards */
+        const char *name;
+    } layouts[] = {
+        {1, 1, "contiguous"},
+        {3, 2, "strided"},
+        {-1, -2, "backwards"},
+        {1, 3, "gathering"},
+    };
+    for (int li = 0; li < COUNT(layouts); li++) {
+        int64_t dst_st = layouts[li].dstep * ds,
+                src_st = layouts[li].sstep * ss;
+        /* the first element's offset: at the far end when backwards */
+        int64_t d0 = GUARD + (dst_st < 0 ? -(N - 1) * dst_st : 0);
+        int64_t s0 = GUARD + (src_st < 0 ? -(N - 1) * src_st : 0);
+        memset(src, 0xee, sizeof src);
+        for (int64_t e = 0; e < N; e++)
+            memcpy(src + s0 + e * src_st, vals[e % nv], (size_t)ss);
+        for (size_t k = 0; k < sizeof fresh; k++)
+            fresh[k] = (unsigned char)(k * 131 + 7);
+        memcpy(dst, fresh, sizeof dst);
+        fn((char *)dst + d0, dst_st, (const char *)src + s0, src_st, N);
+        for (int64_t e = 0; e < N; e++) {
+            unsigned char *got = dst + d0 + e * dst_st;
+            REQUIRE(memcmp(got, want[e % nv], (size_t)ds) == 0,
+                    "%s -> %s, %s: element %lld (value %d) differs from the "
+                    "checked path",
+                    ndshm_dtype_name(from), ndshm_dtype_name(to),
+                    layouts[li].name, (long long)e, (int)(e % nv));
+            memcpy(got, fresh + (got - dst), (size_t)ds);
+        }
+        REQUIRE(memcmp(dst, fresh, sizeof dst) == 0,
+                "%s -> %s, %s: bytes outside the elements changed",
+                ndshm_dtype_name(from), ndshm_dtype_name(to),
+                layouts[li].name);
+    }
+
+    /* ndshm_convert takes the loop for contiguous buffers */
+    memcpy(dst, fresh, sizeof dst);
+    for (int64_t e = 0; e < N; e++)
+        memcpy(src + e * ss, vals[e % nv], (size_t)ss);
+    ck_assert_int_eq(ndshm_convert(to, dst, from, src, N), 0);
+    for (int64_t e = 0; e < N; e++)
+        REQUIRE(memcmp(dst + e * ds, want[e % nv], (size_t)ds) == 0,
+                "ndshm_convert %s -> %s: element %lld differs",
+                ndshm_dtype_name(from), ndshm_dtype_name(to), (long long)e);
+    REQUIRE(memcmp(dst + N * ds, fresh + N * ds,
+                   sizeof dst - (size_t)(N * ds)) == 0,
+            "ndshm_convert %s -> %s wrote past the end",
+            ndshm_dtype_name(from), ndshm_dtype_name(to));
+}
+END_TEST
+
+/*
+ * Hand-checked results of the typed loops where rounding is easy to get
+ * wrong: ties to even, carries to the next power of two, and a value that
+ * a trip through double would round twice (NumPy 1.24 agrees on each).
+ */
+START_TEST(test_fast_converter_values)
+{
+    float f;
+    double d;
+    int64_t i64;
+    uint64_t u64;
+    int32_t i32;
+    uint32_t u32;
+
+    i64 = (INT64_C(1) << 62) + (INT64_C(1) << 38) + 1;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT32, &f, NDSHM_INT64, &i64, 1),
+                     0);
+    ck_assert(f == 0x1.000002p62f);
+    i64 = INT64_MAX;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT32, &f, NDSHM_INT64, &i64, 1),
+                     0);
+    ck_assert(f == 0x1p63f);
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_INT64, &i64, 1),
+                     0);
+    ck_assert(d == 0x1p63);
+    i64 = INT64_MIN;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_INT64, &i64, 1),
+                     0);
+    ck_assert(d == -0x1p63);
+    i64 = (INT64_C(1) << 53) + 1;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_INT64, &i64, 1),
+                     0);
+    ck_assert(d == 0x1p53);
+    i64 = (INT64_C(1) << 53) + 3;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_INT64, &i64, 1),
+                     0);
+    ck_assert(d == 0x1p53 + 4);
+
+    u64 = UINT64_MAX;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_UINT64, &u64, 1),
+                     0);
+    ck_assert(d == 0x1p64);
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT32, &f, NDSHM_UINT64, &u64, 1),
+                     0);
+    ck_assert(f == 0x1p64f);
+    u64 = UINT64_MAX - 1024; /* 2^64 - 1025: below the tie */
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_UINT64, &u64, 1),
+                     0);
+    ck_assert(d == 0x1p64 - 2048);
+    u64 = (UINT64_C(1) << 63) + (UINT64_C(1) << 39) + 1;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT32, &f, NDSHM_UINT64, &u64, 1),
+                     0);
+    ck_assert(f == 0x1.000002p63f);
+    u64 = UINT64_C(1) << 63;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_UINT64, &u64, 1),
+                     0);
+    ck_assert(d == 0x1p63); /* not read as a negative int64 */
+
+    i32 = 16777217;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT32, &f, NDSHM_INT32, &i32, 1),
+                     0);
+    ck_assert(f == 16777216.0f);
+    i32 = INT32_MIN;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT32, &f, NDSHM_INT32, &i32, 1),
+                     0);
+    ck_assert(f == -0x1p31f);
+    u32 = UINT32_MAX;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT32, &f, NDSHM_UINT32, &u32, 1),
+                     0);
+    ck_assert(f == 0x1p32f);
+    ck_assert_int_eq(ndshm_convert(NDSHM_INT64, &i64, NDSHM_UINT32, &u32, 1),
+                     0);
+    ck_assert_int_eq(i64, 4294967295LL); /* zero-extended */
+    ck_assert_int_eq(ndshm_convert(NDSHM_UINT64, &u64, NDSHM_UINT32, &u32, 1),
+                     0);
+    ck_assert_uint_eq(u64, 4294967295ULL);
+    uint16_t u16 = 65535;
+    ck_assert_int_eq(ndshm_convert(NDSHM_INT32, &i32, NDSHM_UINT16, &u16, 1),
+                     0);
+    ck_assert_int_eq(i32, 65535);
+    int8_t i8 = -128;
+    ck_assert_int_eq(ndshm_convert(NDSHM_INT64, &i64, NDSHM_INT8, &i8, 1), 0);
+    ck_assert_int_eq(i64, -128); /* sign-extended */
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_INT8, &i8, 1), 0);
+    ck_assert(d == -128.0);
+
+    float fmax = 0x1.fffffep127f, sub = 0x1p-149f, nz = -0.0f;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_FLOAT32, &fmax, 1),
+                     0);
+    ck_assert(d == 0x1.fffffep127);
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_FLOAT32, &sub, 1),
+                     0);
+    ck_assert(d == 0x1p-149);
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, &d, NDSHM_FLOAT32, &nz, 1),
+                     0);
+    ck_assert(d == 0 && signbit(d));
+}
+END_TEST
+
+/* The typed loops exist (the tests above are not empty), and none is
+ * offered where the checked path can refuse a value. */
+START_TEST(test_fast_converter_which)
+{
+    ck_assert_ptr_nonnull(ndshm__fast_converter(NDSHM_FLOAT64, NDSHM_INT32));
+    ck_assert_ptr_nonnull(ndshm__fast_converter(NDSHM_FLOAT64, NDSHM_FLOAT32));
+    static const ndshm_dtype risky[][2] = {
+        /* to, from */
+        {NDSHM_INT32, NDSHM_FLOAT64},      {NDSHM_INT64, NDSHM_FLOAT32},
+        {NDSHM_INT8, NDSHM_INT16},         {NDSHM_INT32, NDSHM_UINT32},
+        {NDSHM_INT64, NDSHM_UINT64},       {NDSHM_UINT64, NDSHM_INT64},
+        {NDSHM_UINT32, NDSHM_INT8},        {NDSHM_FLOAT32, NDSHM_FLOAT64},
+        {NDSHM_FLOAT16, NDSHM_FLOAT32},    {NDSHM_FLOAT16, NDSHM_INT8},
+        {NDSHM_FLOAT64, NDSHM_COMPLEX128}, {NDSHM_UINT8, NDSHM_INT8},
+    };
+    for (int i = 0; i < COUNT(risky); i++)
+        ck_assert_msg(ndshm__fast_converter(risky[i][0], risky[i][1]) == NULL,
+                      "a typed loop for %s -> %s, which can fail",
+                      ndshm_dtype_name(risky[i][1]),
+                      ndshm_dtype_name(risky[i][0]));
+}
+END_TEST
+
+/* NaN through float32 -> float64: a NaN, its sign kept. */
+START_TEST(test_fast_converter_nan)
+{
+    float f[40];
+    double d[40];
+    for (int i = 0; i < 40; i++)
+        f[i] = i % 2 ? NAN : -NAN;
+    ck_assert_int_eq(ndshm_convert(NDSHM_FLOAT64, d, NDSHM_FLOAT32, f, 40), 0);
+    for (int i = 0; i < 40; i++) {
+        ck_assert(isnan(d[i]));
+        ck_assert_int_eq(!!signbit(d[i]), !!signbit(f[i]));
+    }
+}
+END_TEST
+
 Suite *convert_suite(void)
 {
     Suite *s = suite_create("convert");
@@ -707,6 +1213,13 @@ Suite *convert_suite(void)
     tcase_add_loop_test(tc, test_double_to_half, 0, COUNT(to_half));
     tcase_add_test(tc, test_half_round_trip);
     tcase_add_test(tc, test_half_rounding);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("typed loops");
+    tcase_add_loop_test(tc, test_fast_converter, 0, 14 * 14);
+    tcase_add_test(tc, test_fast_converter_values);
+    tcase_add_test(tc, test_fast_converter_which);
+    tcase_add_test(tc, test_fast_converter_nan);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,12 +8,17 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "floatfmt.h"
+#include "ndshm.h"
+#include "shortest.h"
 #include "suites.h"
 
 /* Short names for the trim modes, to keep the table rows on one line. */
@@ -527,6 +532,380 @@ START_TEST(test_many_padding_zeros)
 }
 END_TEST
 
+/* ---- shortest_digits (tools/shortest.c) ----------------------------------
+ *
+ * Against two references that share no code with it: a search over
+ * printf's correctly rounded p-digit decimals (glibc prints exactly, ties
+ * to even) with strtod/strtof (and ndshm_convert for float16) deciding
+ * what reads back; and ff_format's slow path, the Dragon4 loop over the
+ * exact digits, which scientific output with min_digits = 0 forces
+ * (generate_fast only runs without a cutoff or minimum there).
+ */
+
+/*
+ * An assertion for hot loops: check's ck_assert_* records every assertion
+ * that passes (a write to its message file), which would dominate here.
+ */
+#define REQUIRE(expr, ...)                                                    \
+    do {                                                                      \
+        if (!(expr))                                                          \
+            ck_abort_msg(__VA_ARGS__);                                        \
+    } while (0)
+
+/* xorshift64*: a fixed sequence whatever the platform. */
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * UINT64_C(2685821657736338717);
+}
+
+static double half_value(uint16_t h)
+{
+    double v;
+    REQUIRE(ndshm_convert(NDSHM_FLOAT64, &v, NDSHM_FLOAT16, &h, 1) == 0,
+            "float16 0x%04x", h);
+    return v;
+}
+
+/* Does digits * 10^exp10 read back as a (a value of the float type)? */
+static bool reads_back(uint64_t digits, int exp10, double a, int bits)
+{
+    char text[64];
+    snprintf(text, sizeof text, "%" PRIu64 "e%d", digits, exp10);
+    if (bits == 32)
+        return (double)strtof(text, NULL) == a;
+    double d = strtod(text, NULL);
+    if (bits == 64)
+        return d == a;
+    /* A decimal of at most 6 digits never lies within a double's rounding
+     * of a float16 halfway point, so going through double is exact. */
+    uint16_t h;
+    if (ndshm_convert(NDSHM_FLOAT16, &h, NDSHM_FLOAT64, &d, 1) != 0)
+        return false; /* beyond the largest half: inf */
+    return half_value(h) == a;
+}
+
+/* The nearest decimal of p significant digits: m (p digits) * 10^(x-p+1). */
+static void nearest_decimal(double a, int p, uint64_t *m, int *x)
+{
+    char text[64];
+    snprintf(text, sizeof text, "%.*e", p - 1, a);
+    uint64_t v = 0;
+    const char *c = text;
+    for (; *c != 'e'; c++)
+        if (*c != '.')
+            v = v * 10 + (uint64_t)(*c - '0');
+    *m = v;
+    *x = atoi(c + 1);
+}
+
+/*
+ * A decimal of p significant digits that reads back as a, the nearer if
+ * two do.  The candidates are the p-digit decimals just below and above a:
+ * printf's nearest and its neighbour on the other side.  When rounding
+ * carried into the next decade (nearest 10^(e+1) for a below it), the one
+ * below is p nines at a's decade e.
+ */
+static bool ref_try_length(double a, int bits, int p, uint64_t *digits,
+                           int *exp10)
+{
+    uint64_t m, pow10 = 1;
+    int x, e;
+    for (int i = 1; i < p; i++)
+        pow10 *= 10;
+    nearest_decimal(a, p, &m, &x);
+    e = x;
+    if (m == pow10) { /* 1.00..: a's own decade may be x - 1 */
+        uint64_t m25;
+        nearest_decimal(a, 25, &m25, &e); /* no float is that near 10^k */
+    }
+    uint64_t cand[3] = {m, m + 1, m - 1};
+    int cexp[3] = {x - p + 1, x - p + 1, x - p + 1}, n = 3;
+    if (x != e) {
+        cand[1] = pow10 * 10 - 1;
+        cexp[1] = e - p + 1;
+        n = 2;
+    }
+    for (int i = 0; i < n; i++)
+        if (reads_back(cand[i], cexp[i], a, bits)) {
+            *digits = cand[i];
+            *exp10 = cexp[i];
+            return true;
+        }
+    return false;
+}
+
+/*
+ * The shortest digits by search.  Some p-digit decimal reads back for
+ * every p from the shortest on, so the shortest length is where that
+ * starts: hint is a guess of it (the length of shortest_digits' answer),
+ * checked with a try at hint - 1 and one at hint; a wrong guess is
+ * corrected by bisection.
+ */
+static void ref_shortest(double v, int bits, int hint, uint64_t *digits,
+                         int *exp10)
+{
+    double a = fabs(v);
+    int lo = 1, hi = bits == 64 ? 17 : bits == 32 ? 9 : 5;
+    if (hint > lo && hint <= hi) {
+        if (ref_try_length(a, bits, hint - 1, digits, exp10))
+            hi = hint - 1;
+        else
+            lo = hint;
+    }
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (ref_try_length(a, bits, mid, digits, exp10))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    REQUIRE(ref_try_length(a, bits, lo, digits, exp10),
+            "no decimal of %d digits reads back as %a (float%d)", lo, v, bits);
+    while (*digits % 10 == 0) {
+        *digits /= 10;
+        ++*exp10;
+    }
+}
+
+/* The digits of ff_format's slow path (scientific, min_digits 0), whose
+ * whole output goes in text. */
+static void slow_shortest(double v, int bits, uint64_t *digits, int *exp10,
+                          char *text, size_t cap)
+{
+    struct ff_opts o = ff_defaults(true);
+    o.min_digits = 0;
+    REQUIRE(ff_format(v, bits, &o, text, cap) != 0, "%a", v);
+    uint64_t d = 0;
+    int n = 0;
+    const char *c = text + (text[0] == '-');
+    for (; *c != 'e'; c++)
+        if (*c != '.') {
+            d = d * 10 + (uint64_t)(*c - '0');
+            n++;
+        }
+    int x = atoi(c + 1) - (n - 1);
+    while (d != 0 && d % 10 == 0) {
+        d /= 10;
+        x++;
+    }
+    *digits = d;
+    *exp10 = x;
+}
+
+/* shortest_digits(v) against ref_shortest, and against the slow path too
+ * when slow; also the sign does not matter. */
+static void check_shortest(double v, int bits, bool slow)
+{
+    uint64_t got, want, neg;
+    int got_e, want_e, neg_e;
+    shortest_digits(v, bits, &got, &got_e);
+    int len = 0;
+    for (uint64_t d = got; d != 0; d /= 10)
+        len++;
+    ref_shortest(v, bits, len, &want, &want_e);
+    REQUIRE(got == want && got_e == want_e,
+            "shortest_digits(%a, %d) = %" PRIu64 "e%d, want %" PRIu64 "e%d", v,
+            bits, got, got_e, want, want_e);
+    shortest_digits(-v, bits, &neg, &neg_e);
+    REQUIRE(neg == got && neg_e == got_e,
+            "shortest_digits(%a, %d) = %" PRIu64 "e%d, of %a: %" PRIu64 "e%d",
+            -v, bits, neg, neg_e, v, got, got_e);
+    if (slow) {
+        char dragon[128], fast[128];
+        slow_shortest(v, bits, &want, &want_e, dragon, sizeof dragon);
+        REQUIRE(got == want && got_e == want_e,
+                "shortest_digits(%a, %d) = %" PRIu64 "e%d, the slow "
+                "path gives %" PRIu64 "e%d",
+                v, bits, got, got_e, want, want_e);
+        /* and ff_format's fast path prints what the slow one does */
+        struct ff_opts o = ff_defaults(true);
+        ff_format(v, bits, &o, fast, sizeof fast);
+        REQUIRE(strcmp(fast, dragon) == 0,
+                "%a (float%d): '%s', slow path '%s'", v, bits, fast, dragon);
+    }
+}
+
+/* Known answers: Python's repr for doubles; for float32 and float16
+ * NumPy's str (an exact search in Python's fractions agrees). */
+static const struct {
+    double v; /* exactly a value of the float type */
+    int bits;
+    uint64_t digits;
+    int exp10;
+} shortest_cases[] = {
+    {0.1, 64, 1, -1},
+    {0.3, 64, 3, -1},
+    {1.0, 64, 1, 0},
+    {2.0, 64, 2, 0},
+    {4.35, 64, 435, -2},
+    {123456.0, 64, 123456, 0},
+    {299792458.0, 64, 299792458, 0},
+    {1e22, 64, 1, 22},
+    {1e23, 64, 1, 23}, /* 0x1.52d02c7e14af6p+76 */
+    {0x1.52d02c7e14af7p+76, 64, 10000000000000001, 7},
+    {0x1.5555555555555p-1, 64, 6666666666666666, -16},
+    {0x1.fffffffffffffp-1, 64, 9999999999999999, -16},
+    {0x1p+53, 64, 9007199254740992, 0},               /* a wider gap above */
+    {0x1.0000000000001p+53, 64, 9007199254740994, 0}, /* 2^53 + 2 */
+    {0x1p+63, 64, 9223372036854776, 3},
+    {0x1p+1023, 64, 898846567431158, 293},
+    {0x1.fffffffffffffp+1023, 64, 17976931348623157, 292}, /* DBL_MAX */
+    {0x1p-1021, 64, 4450147717014403, -323},
+    {0x1p-1022, 64, 22250738585072014, -324},              /* DBL_MIN */
+    {0x0.fffffffffffffp-1022, 64, 2225073858507201, -323}, /* subnormal */
+    {0x0.0000000000003p-1022, 64, 15, -324},
+    {0x0.0000000000002p-1022, 64, 1, -323},
+    {0x1p-1074, 64, 5, -324}, /* 5e-324 */
+    {0x1.99999ap-4, 32, 1, -1},
+    {0x1.333334p-2, 32, 3, -1},
+    {0x1p+0, 32, 1, 0},
+    {0x1.921fb6p+1, 32, 31415927, -7},
+    {0x1p+24, 32, 16777216, 0},
+    {0x1.000002p+25, 32, 33554436, 0},
+    {0x1.2a05f2p+33, 32, 1, 10},
+    {0x1p-23, 32, 11920929, -14},         /* FLT_EPSILON */
+    {0x1.5c87fap-84, 32, 7038531, -32},   /* Ryu's 7.038531e-26 */
+    {0x1.fffffep+127, 32, 34028235, 31},  /* FLT_MAX */
+    {0x1p-126, 32, 11754944, -45},        /* FLT_MIN */
+    {0x1.fffffcp-127, 32, 11754942, -45}, /* subnormal */
+    {0x1.8p-148, 32, 4, -45},
+    {0x1p-148, 32, 3, -45},
+    {0x1p-149, 32, 1, -45},
+    {8224.0, 16, 822, 1}, /* 8220 is a tie that rounds to 8224 */
+    {8232.0, 16, 823, 1},
+    {8216.0, 16, 8216, 0},
+    {65504.0, 16, 655, 2}, /* the largest half */
+    {65472.0, 16, 6547, 1},
+    {32768.0, 16, 3277, 1},
+    {2048.0, 16, 2048, 0},
+    {1.0, 16, 1, 0},
+    {0x1.004p+0, 16, 1001, -3},
+    {100.0, 16, 1, 2},
+    {0x1.92p+1, 16, 314, -2},
+    {0x1.998p-4, 16, 1, -1},    /* 0.1 */
+    {0x1.554p-2, 16, 3333, -4}, /* 1/3 */
+    {0x1p-14, 16, 6104, -8},    /* the smallest normal half */
+    {0x1.ff8p-15, 16, 61, -6},  /* the largest subnormal */
+    {0x1p-15, 16, 305, -7},
+    {0x1.8p-23, 16, 2, -7},
+    {0x1p-23, 16, 1, -7},
+    {0x1p-24, 16, 6, -8}, /* the smallest subnormal */
+};
+
+START_TEST(test_shortest_table)
+{
+    double v = shortest_cases[_i].v;
+    int bits = shortest_cases[_i].bits;
+    for (int neg = 0; neg < 2; neg++) {
+        uint64_t digits;
+        int exp10;
+        shortest_digits(neg ? -v : v, bits, &digits, &exp10);
+        ck_assert_msg(digits == shortest_cases[_i].digits &&
+                          exp10 == shortest_cases[_i].exp10,
+                      "shortest_digits(%a, %d) = %" PRIu64 "e%d, want %" PRIu64
+                      "e%d",
+                      neg ? -v : v, bits, digits, exp10,
+                      shortest_cases[_i].digits, shortest_cases[_i].exp10);
+    }
+    /* the references agree with the table, too */
+    check_shortest(v, bits, true);
+}
+END_TEST
+
+/* Every finite nonzero float16. */
+START_TEST(test_shortest_every_half)
+{
+    for (uint32_t h = 1; h < 0x7c00; h++)
+        check_shortest(half_value((uint16_t)h), 16, true);
+}
+END_TEST
+
+/* Random bit patterns of float32 (_i 0) and float64 (_i 1): every one
+ * against the printf search, one in 8 (float32) or 16 (float64) against
+ * the slow path too (whose exact expansions take most of the time). */
+START_TEST(test_shortest_random)
+{
+    int bits = _i == 0 ? 32 : 64;
+    uint64_t rng = UINT64_C(0x5851f42d4c957f2d) + (uint64_t)_i;
+    int checked = 0;
+    while (checked < 200000) {
+        uint64_t b = rng_next(&rng);
+        double v;
+        if (bits == 32) {
+            uint32_t b32 = (uint32_t)(b >> 32);
+            float f;
+            memcpy(&f, &b32, sizeof f);
+            v = f;
+        } else {
+            memcpy(&v, &b, sizeof v);
+        }
+        if (!isfinite(v) || v == 0)
+            continue;
+        check_shortest(v, bits, checked % (bits == 32 ? 8 : 16) == 0);
+        checked++;
+    }
+}
+END_TEST
+
+/*
+ * Values that random bits almost never give: powers of two (a narrower gap
+ * below) and their neighbours at every exponent, the subnormals at each
+ * end, integers, and decimals of few digits (whose exact scaled values end
+ * in zeros: the trailing-zero bookkeeping).
+ */
+START_TEST(test_shortest_special)
+{
+    static const int bits_of[] = {16, 32, 64};
+    int bits = bits_of[_i];
+    int mant = bits == 64 ? 52 : bits == 32 ? 23 : 10;
+    int emin = bits == 64 ? -1022 : bits == 32 ? -126 : -14;
+    int emax = bits == 64 ? 1023 : bits == 32 ? 127 : 15;
+    for (int e = emin; e <= emax; e++)
+        for (int k = -2; k <= 2; k++) {
+            double v = ldexp(1.0 + ldexp(k, -mant), e);
+            if (k < 0)
+                v = ldexp(1.0, e) - ldexp(-k, e - mant - (e > emin));
+            if (v > 0 && isfinite(v) && ff_round_to(v, bits) == v)
+                check_shortest(v, bits, true);
+        }
+    /* the smallest and largest subnormals */
+    for (int k = 1; k <= 64; k++) {
+        check_shortest(ldexp(k, emin - mant), bits, true);
+        check_shortest(
+            ldexp((double)((UINT64_C(1) << mant) - (uint64_t)k), emin - mant),
+            bits, true);
+    }
+    /* integers */
+    for (int n = 1; n <= 70000; n += bits == 16 ? 1 : 7) {
+        double v = ff_round_to(n, bits);
+        if (isfinite(v))
+            check_shortest(v, bits, n % 64 == 1);
+    }
+    /* short decimals at every decimal exponent of the type */
+    uint64_t rng = UINT64_C(0x9e3779b97f4a7c15) + (uint64_t)bits;
+    int emax10 = bits == 64 ? 308 : bits == 32 ? 38 : 4;
+    int emin10 = bits == 64 ? -324 : bits == 32 ? -45 : -8;
+    for (int e10 = emin10; e10 <= emax10; e10++)
+        for (int t = 0; t < 40; t++) {
+            int ndig = 1 + (int)(rng_next(&rng) % (bits == 64   ? 17
+                                                   : bits == 32 ? 9
+                                                                : 5));
+            uint64_t d = rng_next(&rng) % 100000000000000000u;
+            for (int i = ndig; i < 17; i++)
+                d /= 10;
+            char text[48];
+            snprintf(text, sizeof text, "%" PRIu64 "e%d", d, e10);
+            double v = bits == 32 ? (double)strtof(text, NULL)
+                                  : ff_round_to(strtod(text, NULL), bits);
+            if (v > 0 && isfinite(v))
+                check_shortest(v, bits, t % 4 == 0);
+        }
+}
+END_TEST
+
 Suite *floatfmt_suite(void)
 {
     Suite *s = suite_create("floatfmt");
@@ -544,6 +923,13 @@ Suite *floatfmt_suite(void)
     tcase_add_test(tc, test_longest_outputs);
     tcase_add_test(tc, test_exact_expansion);
     tcase_add_test(tc, test_many_padding_zeros);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("shortest");
+    tcase_add_loop_test(tc, test_shortest_table, 0, COUNT(shortest_cases));
+    tcase_add_test(tc, test_shortest_every_half);
+    tcase_add_loop_test(tc, test_shortest_random, 0, 2);
+    tcase_add_loop_test(tc, test_shortest_special, 0, 3);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,8 +10,10 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -366,6 +368,605 @@ START_TEST(test_contiguous_strides)
 }
 END_TEST
 
+/* ---- the fast paths: transposes, long fills, converting copies ----------
+ *
+ * strided.c moves a copy whose destination runs along its inner dimension
+ * and whose source runs along another one (both at least 8 long) tile by
+ * tile (128 x 128, in 8 x 8 blocks for 1, 2, 4 and 8-byte items); fills
+ * contiguous runs of 4096 bytes or more with the string store from a
+ * 64-byte aligned start; and converts through typed loops where the
+ * conversion cannot fail.  Each is checked against the reference above on
+ * buffers with guard bytes, at the lengths where its edges fall.
+ */
+
+/* For hot loops: ck_assert_* records every assertion that passes. */
+#define REQUIRE(expr, ...)                                                    \
+    do {                                                                      \
+        if (!(expr))                                                          \
+            ck_abort_msg(__VA_ARGS__);                                        \
+    } while (0)
+
+/* Random bytes, eight at a time. */
+static void pattern_fast(unsigned char *p, size_t n, uint64_t *rng)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t r = rng_next(rng);
+        memcpy(p + i, &r, 8);
+    }
+    for (; i < n; i++)
+        p[i] = (unsigned char)rng_next(rng);
+}
+
+/* Lengths around the edges of the micro-blocks (8) and tiles (128). */
+static const int64_t edges[] = {7, 8, 9, 63, 64, 65, 127, 128, 129, 130};
+
+/* The typed blocks' sizes, and two that go element by element. */
+static const size_t tsizes[] = {1, 2, 4, 8, 16, 3};
+
+/*
+ * A layout for shape with the axes in memory from order[0] (innermost)
+ * outward.  The innermost steps by step elements (1: contiguous); each
+ * next axis steps over everything inside it plus pad elements; a negative
+ * sign[axis] reverses that axis.  64 guard bytes on each side.
+ */
+static void place(int ndim, const int64_t *shape, const int *order,
+                  const int *sign, int64_t step, int64_t pad, size_t size,
+                  struct layout *l)
+{
+    int64_t st = step * (int64_t)size, lo = 0, hi = 0;
+    for (int k = 0; k < ndim; k++) {
+        int ax = order[k];
+        int64_t s = sign[ax] < 0 ? -st : st;
+        l->strides[ax] = s;
+        if (s < 0)
+            lo += (shape[ax] - 1) * s;
+        else
+            hi += (shape[ax] - 1) * s;
+        st = hi - lo + (int64_t)size * (1 + pad);
+    }
+    l->base = 64 - lo;
+    l->buflen = (size_t)(64 + (hi - lo) + (int64_t)size + 64);
+}
+
+/* "(a, b, c)" */
+static void format_dims(char *buf, size_t cap, int ndim, const int64_t *v)
+{
+    size_t k = (size_t)snprintf(buf, cap, "(");
+    for (int i = 0; i < ndim && k < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%lld", i ? ", " : "",
+                              (long long)v[i]);
+    if (k < cap)
+        snprintf(buf + k, cap - k, ")");
+}
+
+/* Fails with the window's description and the first wrong byte. */
+static void window_failed(const char *what, int ndim, const int64_t *shape,
+                          const struct layout *dl, const int64_t *src_strides,
+                          size_t size, const unsigned char *got,
+                          const unsigned char *want)
+{
+    char sh[200], ds[200], ss[200] = "-";
+    size_t at = 0;
+    while (got[at] == want[at])
+        at++;
+    format_dims(sh, sizeof sh, ndim, shape);
+    format_dims(ds, sizeof ds, ndim, dl->strides);
+    if (src_strides)
+        format_dims(ss, sizeof ss, ndim, src_strides);
+    ck_abort_msg("%s: itemsize %zu shape %s dst strides %s src strides %s: "
+                 "byte %lld from the first element is 0x%02x, want 0x%02x",
+                 what, size, sh, ds, ss, (long long)at - (long long)dl->base,
+                 got[at], want[at]);
+}
+
+/* One copy against the reference: every byte of dst outside the window
+ * and between its elements stays, and src does not change. */
+static void check_copy(const char *what, int ndim, const int64_t *shape,
+                       const struct layout *dl, const struct layout *sl,
+                       size_t size, uint64_t *rng)
+{
+    unsigned char *src = malloc(sl->buflen), *src0 = malloc(sl->buflen);
+    unsigned char *dst = malloc(dl->buflen), *want = malloc(dl->buflen);
+    ck_assert(src && src0 && dst && want);
+    pattern_fast(src, sl->buflen, rng);
+    memcpy(src0, src, sl->buflen);
+    pattern_fast(dst, dl->buflen, rng);
+    memcpy(want, dst, dl->buflen);
+    ref_run(ndim, shape, (char *)want + dl->base, dl->strides,
+            (const char *)src + sl->base, sl->strides, NULL, size);
+    ndshm__strided_copy(ndim, shape, dst + dl->base, dl->strides,
+                        src + sl->base, sl->strides, size);
+    if (memcmp(dst, want, dl->buflen) != 0)
+        window_failed(what, ndim, shape, dl, sl->strides, size, dst, want);
+    REQUIRE(memcmp(src, src0, sl->buflen) == 0, "%s: the source changed",
+            what);
+    free(src);
+    free(src0);
+    free(dst);
+    free(want);
+}
+
+/*
+ * dst[i, j] = src[j, i] for every (rows, cols) pair of edge lengths: dst
+ * C-ordered, src F-ordered (contiguous along the rows), as they are, with
+ * reversed axes and gaps, and as a window of a wider source.
+ */
+START_TEST(test_transpose_2d)
+{
+    size_t size = tsizes[_i];
+    uint64_t rng = UINT64_C(0x6a09e667f3bcc909) + (uint64_t)_i;
+    static const int c_order[2] = {1, 0}, f_order[2] = {0, 1};
+    static const struct {
+        int dsign[2], ssign[2];
+        int64_t dpad, spad;
+    } variants[] = {
+        {{1, 1}, {1, 1}, 0, 0},
+        {{-1, 1}, {1, -1}, 3, 5},
+        {{1, 1}, {-1, 1}, 0, 37}, /* src stride -size along k: no tiles */
+        {{1, 1}, {1, 1}, 1, 37},
+    };
+    for (int r = 0; r < COUNT(edges); r++)
+        for (int c = 0; c < COUNT(edges); c++)
+            for (int v = 0; v < COUNT(variants); v++) {
+                int64_t shape[2] = {edges[r], edges[c]};
+                struct layout dl, sl;
+                place(2, shape, c_order, variants[v].dsign, 1,
+                      variants[v].dpad, size, &dl);
+                place(2, shape, f_order, variants[v].ssign, 1,
+                      variants[v].spad, size, &sl);
+                char what[64];
+                snprintf(what, sizeof what, "2-d transpose, variant %d", v);
+                check_copy(what, 2, shape, &dl, &sl, size, &rng);
+            }
+}
+END_TEST
+
+static void shuffle(int *a, int n, uint64_t *rng)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)rng_range(rng, 0, i);
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+}
+
+/*
+ * 3-d and 4-d windows whose destination is contiguous along its last axis
+ * and whose source is contiguous along another (k, often a middle one),
+ * the other axes in any order, reversed or not, with gaps, sometimes
+ * broadcast in the source (stride 0) or 1 long.
+ */
+START_TEST(test_transpose_nd)
+{
+    size_t size = tsizes[_i];
+    uint64_t rng = UINT64_C(0xbb67ae8584caa73b) + (uint64_t)_i;
+    for (int trial = 0; trial < 150; trial++) {
+        int ndim = (int)rng_range(&rng, 3, 4), in = ndim - 1;
+        int k = (int)rng_range(&rng, 0, ndim - 2);
+        int64_t shape[MAXD];
+        shape[in] = edges[rng_range(&rng, 0, COUNT(edges) - 1)];
+        shape[k] = edges[rng_range(&rng, 0, COUNT(edges) - 1)];
+        bool big = shape[in] * shape[k] > 4000;
+        for (int ax = 0; ax < in; ax++)
+            if (ax != k)
+                shape[ax] = rng_range(&rng, 1, big ? 2 : 3);
+        /* dst: the last axis innermost and forward, the rest shuffled */
+        int dorder[MAXD], sorder[MAXD], dsign[MAXD], ssign[MAXD];
+        for (int i = 0; i < in; i++)
+            dorder[i + 1] = i;
+        dorder[0] = in;
+        shuffle(dorder + 1, in, &rng);
+        /* src: axis k innermost and forward, the rest shuffled */
+        for (int i = 0, j = 1; i < ndim; i++)
+            if (i != k)
+                sorder[j++] = i;
+        sorder[0] = k;
+        shuffle(sorder + 1, ndim - 1, &rng);
+        for (int ax = 0; ax < ndim; ax++) {
+            dsign[ax] = ax == in || rng_range(&rng, 0, 1) ? 1 : -1;
+            ssign[ax] = ax == k || rng_range(&rng, 0, 1) ? 1 : -1;
+        }
+        struct layout dl, sl;
+        place(ndim, shape, dorder, dsign, 1, rng_range(&rng, 0, 2), size, &dl);
+        place(ndim, shape, sorder, ssign, 1, rng_range(&rng, 0, 2), size, &sl);
+        if (rng_range(&rng, 0, 3) == 0) { /* broadcast along another axis */
+            int ax = (int)rng_range(&rng, 0, ndim - 1);
+            if (ax != k)
+                sl.strides[ax] = 0;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "%d-d transpose, k %d, trial %d", ndim, k,
+                 trial);
+        check_copy(what, ndim, shape, &dl, &sl, size, &rng);
+    }
+}
+END_TEST
+
+/*
+ * Copies just outside the transpose's conditions (and a few inside them
+ * that are unusual) must be right too: one side shorter than 8, the
+ * source contiguous backwards, the destination's inner axis with gaps or
+ * reversed, broadcast sources, 1-long axes with wild strides.
+ */
+START_TEST(test_transpose_edges)
+{
+    size_t size = tsizes[_i];
+    int64_t z = (int64_t)size;
+    uint64_t rng = UINT64_C(0x3c6ef372fe94f82b) + (uint64_t)_i;
+    static const int64_t shapes[][2] = {{7, 200}, {200, 7}, {8, 8},
+                                        {64, 64}, {129, 9}, {9, 129}};
+    static const int c_order[2] = {1, 0}, f_order[2] = {0, 1};
+    static const int fwd[2] = {1, 1}, rev0[2] = {-1, 1}, rev1[2] = {1, -1};
+    for (int i = 0; i < COUNT(shapes); i++) {
+        const int64_t *shape = shapes[i];
+        struct layout dl, sl;
+        /* the plain transpose, for comparison */
+        place(2, shape, c_order, fwd, 1, 0, size, &dl);
+        place(2, shape, f_order, fwd, 1, 0, size, &sl);
+        check_copy("transpose", 2, shape, &dl, &sl, size, &rng);
+        /* the source contiguous backwards along k */
+        place(2, shape, f_order, rev0, 1, 0, size, &sl);
+        check_copy("src backwards along k", 2, shape, &dl, &sl, size, &rng);
+        /* the destination's inner axis with gaps, or reversed */
+        place(2, shape, f_order, fwd, 1, 0, size, &sl);
+        place(2, shape, c_order, fwd, 2, 0, size, &dl);
+        check_copy("dst inner with gaps", 2, shape, &dl, &sl, size, &rng);
+        place(2, shape, c_order, rev1, 1, 0, size, &dl);
+        check_copy("dst inner reversed", 2, shape, &dl, &sl, size, &rng);
+        /* both C-ordered: a plain copy; the source's rows reversed */
+        place(2, shape, c_order, fwd, 1, 2, size, &dl);
+        place(2, shape, c_order, rev1, 1, 1, size, &sl);
+        check_copy("src rows reversed", 2, shape, &dl, &sl, size, &rng);
+        /* a column broadcast along the rows (the tiles read stride 0) */
+        sl.strides[0] = z;
+        sl.strides[1] = 0;
+        sl.base = 64;
+        sl.buflen = (size_t)(128 + shape[0] * z);
+        check_copy("src column broadcast", 2, shape, &dl, &sl, size, &rng);
+        /* a row broadcast down the columns, gapped */
+        sl.strides[0] = 0;
+        sl.strides[1] = 3 * z;
+        sl.buflen = (size_t)(128 + 3 * shape[1] * z);
+        check_copy("src row broadcast", 2, shape, &dl, &sl, size, &rng);
+        /* 1-long axes around the pair, with strides never used */
+        int64_t shape4[4] = {1, shape[0], 1, shape[1]};
+        struct layout dl4, sl4;
+        place(2, shape, c_order, fwd, 1, 1, size, &dl);
+        place(2, shape, f_order, rev1, 1, 3, size, &sl);
+        dl4 = dl;
+        sl4 = sl;
+        int64_t wild_d[4] = {INT64_C(1) << 40, dl.strides[0], -12345,
+                             dl.strides[1]};
+        int64_t wild_s[4] = {-(INT64_C(1) << 41), sl.strides[0], 7,
+                             sl.strides[1]};
+        memcpy(dl4.strides, wild_d, sizeof wild_d);
+        memcpy(sl4.strides, wild_s, sizeof wild_s);
+        check_copy("1-long axes", 4, shape4, &dl4, &sl4, size, &rng);
+    }
+}
+END_TEST
+
+/* Fill sizes: the typed ones and the others. */
+static const size_t fsizes[] = {1, 2, 3, 4, 5, 8, 12, 16};
+
+/* One fill against the reference (every byte outside the window stays). */
+static void check_fill(const char *what, int ndim, const int64_t *shape,
+                       const struct layout *dl, size_t size,
+                       unsigned char *dst, unsigned char *want,
+                       const unsigned char *value, uint64_t *rng)
+{
+    pattern_fast(dst, dl->buflen, rng);
+    memcpy(want, dst, dl->buflen);
+    ref_run(ndim, shape, (char *)want + dl->base, dl->strides, NULL, NULL,
+            value, size);
+    ndshm__strided_fill(ndim, shape, dst + dl->base, dl->strides, value, size);
+    if (memcmp(dst, want, dl->buflen) != 0)
+        window_failed(what, ndim, shape, dl, NULL, size, dst, want);
+}
+
+/*
+ * Contiguous rows of every length around 4096 bytes (where the string
+ * store takes over), starting at every byte offset from a 64-byte
+ * boundary: element-aligned ones reach the aligned start after a head;
+ * the others never do.
+ */
+START_TEST(test_fill_alignment)
+{
+    size_t size = fsizes[_i];
+    int64_t big = (4096 + (int64_t)size - 1) / (int64_t)size;
+    const int64_t counts[] = {1,       2,       7,          8,       9,
+                              63,      64,      65,         big - 1, big,
+                              big + 1, big + 7, 3 * big + 5};
+    size_t cap = (size_t)(64 + 64 + (3 * big + 5) * (int64_t)size + 64);
+    unsigned char *dst = aligned_alloc(64, (cap + 63) / 64 * 64);
+    unsigned char *want = malloc(cap);
+    ck_assert(dst && want);
+    uint64_t rng = UINT64_C(0xa54ff53a5f1d36f1) + (uint64_t)_i;
+    unsigned char value[16];
+    for (int off = 0; off < 64; off++)
+        for (int c = 0; c < COUNT(counts); c++) {
+            int64_t n = counts[c], stride = (int64_t)size;
+            struct layout dl;
+            dl.strides[0] = stride;
+            dl.base = 64 + off;
+            dl.buflen = (size_t)(64 + off + n * stride + 64);
+            pattern(value, sizeof value, &rng);
+            char what[64];
+            snprintf(what, sizeof what, "fill of %lld at offset %d",
+                     (long long)n, off);
+            check_fill(what, 1, &n, &dl, size, dst, want, value, &rng);
+        }
+    free(dst);
+    free(want);
+}
+END_TEST
+
+/*
+ * Long rows one after another at shifting alignments (rows with gaps, or
+ * reversed), the two inner axes of 3-d windows, and long rows that are
+ * not contiguous (gaps between the elements, or backwards).
+ */
+START_TEST(test_fill_strided)
+{
+    size_t size = fsizes[_i];
+    int64_t big = (4096 + (int64_t)size - 1) / (int64_t)size;
+    uint64_t rng = UINT64_C(0x510e527fade682d1) + (uint64_t)_i;
+    static const int c2[2] = {1, 0}, c3[3] = {2, 1, 0};
+    static const int signs[][3] = {
+        {1, 1, 1}, {-1, 1, 1}, {1, -1, 1}, {1, 1, -1}, {-1, -1, -1}};
+    const int64_t lens[] = {9, big - 1, big, big + 3, 2 * big + 1};
+    unsigned char value[16];
+    for (int li = 0; li < COUNT(lens); li++)
+        for (int si = 0; si < COUNT(signs); si++)
+            for (int64_t pad = 0; pad <= 5; pad++)
+                for (int64_t step = 1; step <= 2; step++) {
+                    int64_t shape2[2] = {5, lens[li]};
+                    int64_t shape3[3] = {3, 2, lens[li]};
+                    struct layout l2, l3;
+                    int sign2[2] = {signs[si][0], signs[si][2]};
+                    place(2, shape2, c2, sign2, step, pad, size, &l2);
+                    place(3, shape3, c3, signs[si], step, pad, size, &l3);
+                    size_t cap = l2.buflen > l3.buflen ? l2.buflen : l3.buflen;
+                    unsigned char *dst = malloc(cap), *want = malloc(cap);
+                    ck_assert(dst && want);
+                    pattern(value, sizeof value, &rng);
+                    check_fill("2-d fill", 2, shape2, &l2, size, dst, want,
+                               value, &rng);
+                    check_fill("3-d fill", 3, shape3, &l3, size, dst, want,
+                               value, &rng);
+                    free(dst);
+                    free(want);
+                }
+}
+END_TEST
+
+/* ---- converting copies -------------------------------------------------- */
+
+/*
+ * Values of dtype t worth converting, as bytes (at most 16 each): the ends
+ * of the integer ranges and their neighbours, floats that fit some
+ * targets and not others, NaN and infinities, complex numbers with and
+ * without an imaginary part.  Returns how many.
+ */
+static int value_pool(ndshm_dtype t, unsigned char (*out)[16])
+{
+    static const uint8_t b[] = {0, 1, 0x80};
+    static const int8_t i8[] = {INT8_MIN, -1, 0, 1, 100, INT8_MAX};
+    static const int16_t i16[] = {INT16_MIN, -129, -1,  0,
+                                  1,         255,  256, INT16_MAX};
+    static const int32_t i32[] = {INT32_MIN, -32769, -1,       0,        1,
+                                  65535,     65536,  16777217, INT32_MAX};
+    static const int64_t i64[] = {INT64_MIN,
+                                  -(INT64_C(1) << 31) - 1,
+                                  -1,
+                                  0,
+                                  1,
+                                  INT64_C(1) << 32,
+                                  (INT64_C(1) << 53) + 1,
+                                  (INT64_C(1) << 62) + (INT64_C(1) << 38) + 1,
+                                  INT64_MAX};
+    static const uint8_t u8[] = {0, 1, 127, 128, 255};
+    static const uint16_t u16[] = {0, 1, 255, 256, 32768, 65535};
+    static const uint32_t u32[] = {
+        0, 1, 65535, 65536, UINT32_C(1) << 31, UINT32_MAX};
+    static const uint64_t u64[] = {0,
+                                   1,
+                                   UINT64_C(1) << 32,
+                                   UINT64_C(1) << 63,
+                                   (UINT64_C(1) << 62) + (UINT64_C(1) << 38) +
+                                       1,
+                                   UINT64_MAX};
+    static const uint16_t f16[] = {0x0000, 0x8000, 0x3c00, 0xbc00, 0x7bff,
+                                   0x0001, 0x5640, 0x7c00, 0xfc00, 0x7e00};
+    static const float f32[] = {
+        0.0f, -0.0f,           1.5f,      -2.5f,    100.0f,
+        3e9f, 0x1.fffffep127f, 0x1p-149f, INFINITY, NAN};
+    static const double f64[] = {
+        0.0,  -0.0,  0.5,    -128.9,    255.9,    65519.99,  65520.,
+        1e39, 1e300, 0x1p63, 0x1p-1074, INFINITY, -INFINITY, NAN};
+    static const float c64[][2] = {{1.5f, 0.0f},  {0.0f, 1.0f},
+                                   {NAN, 0.0f},   {3.0f, -0.0f},
+                                   {1e38f, 0.0f}, {-7.0f, 0.0f}};
+    static const double c128[][2] = {{1.5, 0.0},  {0.0, 1.0}, {1e300, 0.0},
+                                     {-7.0, 0.0}, {NAN, NAN}, {INFINITY, 0.0}};
+    int n = 0;
+#define PUT(a)                                                                \
+    for (size_t i_ = 0; i_ < sizeof(a) / sizeof((a)[0]); i_++)                \
+    memcpy(out[n++], &(a)[i_], sizeof((a)[0]))
+    switch (t) {
+    case NDSHM_BOOL: PUT(b); break;
+    case NDSHM_INT8: PUT(i8); break;
+    case NDSHM_INT16: PUT(i16); break;
+    case NDSHM_INT32: PUT(i32); break;
+    case NDSHM_INT64: PUT(i64); break;
+    case NDSHM_UINT8: PUT(u8); break;
+    case NDSHM_UINT16: PUT(u16); break;
+    case NDSHM_UINT32: PUT(u32); break;
+    case NDSHM_UINT64: PUT(u64); break;
+    case NDSHM_FLOAT16: PUT(f16); break;
+    case NDSHM_FLOAT32: PUT(f32); break;
+    case NDSHM_FLOAT64: PUT(f64); break;
+    case NDSHM_COMPLEX64: PUT(c64); break;
+    case NDSHM_COMPLEX128: PUT(c128); break;
+    }
+#undef PUT
+    return n;
+}
+
+/* The byte offsets of the elements of a window, in C order; returns how
+ * many (at most cap). */
+static int64_t offsets(int ndim, const int64_t *shape, const int64_t *strides,
+                       int64_t *out, int64_t cap)
+{
+    int64_t idx[NDSHM_MAXDIMS] = {0};
+    int64_t n = elements(ndim, shape);
+    ck_assert_int_le(n, cap);
+    for (int64_t e = 0; e < n; e++) {
+        int64_t o = 0;
+        for (int k = 0; k < ndim; k++)
+            o += idx[k] * strides[k];
+        out[e] = o;
+        for (int k = ndim - 1; k >= 0; k--) {
+            if (++idx[k] < shape[k])
+                break;
+            idx[k] = 0;
+        }
+    }
+    return n;
+}
+
+/*
+ * One converting copy against ndshm_convert element by element (in C
+ * order, stopping at the first refusal).  Source elements are drawn from
+ * the pool: from the values that convert when !mixed, else from all.
+ * Without a refusal dst must be the reference exactly; with one, the code
+ * must be the reference's, the message must name the target, and every
+ * byte outside the elements must stay, every element before the refused
+ * one being untouched or the reference's.
+ */
+static void check_convert(const char *what, int ndim, const int64_t *shape,
+                          const struct layout *dl, ndshm_dtype to,
+                          const struct layout *sl, ndshm_dtype from,
+                          bool mixed, uint64_t *rng)
+{
+    enum { MAXE = 16384 }; /* 5^6: random_shape's largest */
+    static int64_t doff[MAXE], soff[MAXE];
+    size_t dsize = ndshm_dtype_size(to), ssize = ndshm_dtype_size(from);
+    unsigned char pool[32][16], scratch[16];
+    int ok[32], nok = 0;
+    int np = value_pool(from, pool);
+    for (int i = 0; i < np; i++)
+        if (ndshm_convert(to, scratch, from, pool[i], 1) == 0)
+            ok[nok++] = i;
+    ck_assert_int_gt(nok, 0);
+
+    int64_t n = offsets(ndim, shape, dl->strides, doff, MAXE);
+    offsets(ndim, shape, sl->strides, soff, MAXE);
+    unsigned char *src = malloc(sl->buflen), *dst = malloc(dl->buflen);
+    unsigned char *orig = malloc(dl->buflen), *want = malloc(dl->buflen);
+    ck_assert(src && dst && orig && want);
+    pattern_fast(src, sl->buflen, rng);
+    for (int64_t e = 0; e < n; e++) {
+        int pick = mixed ? (int)rng_range(rng, 0, np - 1)
+                         : ok[rng_range(rng, 0, nok - 1)];
+        memcpy(src + sl->base + soff[e], pool[pick], ssize);
+    }
+    pattern_fast(dst, dl->buflen, rng);
+    memcpy(orig, dst, dl->buflen);
+    memcpy(want, dst, dl->buflen);
+
+    int want_rc = 0;
+    int64_t refused = n;
+    for (int64_t e = 0; e < n && want_rc == 0; e++) {
+        want_rc = ndshm_convert(to, want + dl->base + doff[e], from,
+                                src + sl->base + soff[e], 1);
+        if (want_rc != 0)
+            refused = e;
+    }
+    int rc = ndshm__strided_convert(ndim, shape, dst + dl->base, dl->strides,
+                                    to, src + sl->base, sl->strides, from);
+    REQUIRE(rc == want_rc, "%s: %s -> %s: %s, want %s (%s)", what,
+            ndshm_dtype_name(from), ndshm_dtype_name(to), ndshm_errname(rc),
+            ndshm_errname(want_rc), ndshm_errmsg());
+    if (rc == 0) {
+        if (memcmp(dst, want, dl->buflen) != 0)
+            window_failed(what, ndim, shape, dl, sl->strides, dsize, dst,
+                          want);
+    } else {
+        REQUIRE(strstr(ndshm_errmsg(), ndshm_dtype_name(to)) != NULL,
+                "%s: message '%s'", what, ndshm_errmsg());
+        /* the elements' bytes: before the refused one, the reference's
+         * or untouched; the others, and every other byte, untouched */
+        for (int64_t e = 0; e < refused; e++) {
+            size_t at = (size_t)(dl->base + doff[e]);
+            REQUIRE(memcmp(dst + at, want + at, dsize) == 0 ||
+                        memcmp(dst + at, orig + at, dsize) == 0,
+                    "%s: element %lld before the refused one is wrong", what,
+                    (long long)e);
+            memcpy(dst + at, orig + at, dsize);
+        }
+        REQUIRE(memcmp(dst, orig, dl->buflen) == 0,
+                "%s: bytes outside the converted elements changed", what);
+    }
+    free(src);
+    free(dst);
+    free(orig);
+    free(want);
+}
+
+/*
+ * Every (to, from) pair of dtypes: random windows of ndim 0 to 6 with
+ * reversed and gapped axes (broadcast in the source), values that all
+ * convert and values that may not; then long rows, contiguous and not,
+ * where the typed loops run whole vectors.
+ */
+START_TEST(test_convert_pairs)
+{
+    ndshm_dtype to = (ndshm_dtype)(NDSHM_BOOL + _i / 14);
+    ndshm_dtype from = (ndshm_dtype)(NDSHM_BOOL + _i % 14);
+    size_t dsize = ndshm_dtype_size(to), ssize = ndshm_dtype_size(from);
+    uint64_t rng = UINT64_C(0x9b05688c2b3e6c1f) + (uint64_t)_i;
+    for (int trial = 0; trial < 60; trial++) {
+        int ndim;
+        int64_t shape[MAXD];
+        struct layout dl, sl;
+        random_shape(&rng, &ndim, shape);
+        random_layout(&rng, ndim, shape, dsize, false, &dl);
+        random_layout(&rng, ndim, shape, ssize, true, &sl);
+        char what[64];
+        snprintf(what, sizeof what, "trial %d", trial);
+        check_convert(what, ndim, shape, &dl, to, &sl, from, trial % 3 == 2,
+                      &rng);
+    }
+    static const int c_order[2] = {1, 0}, f_order[2] = {0, 1};
+    static const int fwd[2] = {1, 1}, rev0[2] = {-1, 1}, rev1[2] = {1, -1};
+    int64_t row[1] = {1000}, rows[2] = {3, 300}, cols[2] = {40, 33};
+    struct layout dl, sl;
+    /* one long contiguous row */
+    place(1, row, f_order, fwd, 1, 0, dsize, &dl);
+    place(1, row, f_order, fwd, 1, 0, ssize, &sl);
+    check_convert("long row", 1, row, &dl, to, &sl, from, false, &rng);
+    check_convert("long row, mixed", 1, row, &dl, to, &sl, from, true, &rng);
+    /* contiguous rows with gaps between them, the source's reversed */
+    place(2, rows, c_order, fwd, 1, 3, dsize, &dl);
+    place(2, rows, c_order, rev0, 1, 1, ssize, &sl);
+    check_convert("rows", 2, rows, &dl, to, &sl, from, false, &rng);
+    /* backwards, and a source that runs down the columns */
+    place(2, rows, c_order, rev1, 1, 0, dsize, &dl);
+    place(2, rows, f_order, fwd, 1, 0, ssize, &sl);
+    check_convert("reversed rows", 2, rows, &dl, to, &sl, from, false, &rng);
+    place(2, cols, c_order, fwd, 1, 0, dsize, &dl);
+    place(2, cols, f_order, rev0, 1, 2, ssize, &sl);
+    check_convert("columns", 2, cols, &dl, to, &sl, from, false, &rng);
+    /* with gaps in the rows on both sides */
+    place(2, rows, c_order, fwd, 2, 0, dsize, &dl);
+    place(2, rows, c_order, fwd, 3, 0, ssize, &sl);
+    check_convert("gapped rows", 2, rows, &dl, to, &sl, from, false, &rng);
+}
+END_TEST
+
 Suite *strided_suite(void)
 {
     Suite *s = suite_create("strided");
@@ -381,6 +982,16 @@ Suite *strided_suite(void)
     tcase_add_test(tc, test_edges);
     tcase_add_test(tc, test_fill_bytes);
     tcase_add_test(tc, test_contiguous_strides);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("fast paths");
+    tcase_add_loop_test(tc, test_transpose_2d, 0, COUNT(tsizes));
+    tcase_add_loop_test(tc, test_transpose_nd, 0, COUNT(tsizes));
+    tcase_add_loop_test(tc, test_transpose_edges, 0, COUNT(tsizes));
+    tcase_add_loop_test(tc, test_fill_alignment, 0, COUNT(fsizes));
+    tcase_add_loop_test(tc, test_fill_strided, 0, COUNT(fsizes));
+    tcase_add_loop_test(tc, test_convert_pairs, 0, 14 * 14);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
 }
