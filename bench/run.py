@@ -181,6 +181,10 @@ def kernels(store, rows):
     paired(rows, "convert int32->f8",
            lambda: lib.ndshm_array_read_as(h, 12, dst.ctypes.data, None),
            "numpy astype", lambda: i32.astype(np.float64), runs)
+    # astype allocates its result; copyto converts into an existing buffer
+    paired(rows, "convert int32->f8 vs copyto",
+           lambda: lib.ndshm_array_read_as(h, 12, dst.ctypes.data, None),
+           "numpy copyto", lambda: np.copyto(dst, i32), runs, "info", None)
 
 
 SHM_ATTACH = """

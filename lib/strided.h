@@ -8,6 +8,18 @@
 #include "ndshm.h"
 
 /*
+ * A copy this large streams its stores past the cache (on x86-64).  An
+ * ordinary store first reads the line it writes into (read for
+ * ownership), so a copy out of cache moves three bytes over the memory bus
+ * for every byte it copies; a streaming store moves two.  Below the size
+ * of a last-level cache the data is better left in it for the caller.  A
+ * fixed size, because the L3 size virtual machines report (320 MiB on the
+ * build machine) is that of the whole socket; glibc's memcpy takes its own
+ * threshold from that figure and so does not stream a 128 MiB copy there.
+ */
+#define NDSHM__STREAM_MIN ((size_t)16 << 20)
+
+/*
  * Copy every element of an ndim-dimensional window of shape from src (with
  * src_strides) to dst (with dst_strides).  Strides are in bytes and may be
  * negative or zero (for src: broadcasting).  The windows must not overlap.

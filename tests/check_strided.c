@@ -967,6 +967,83 @@ START_TEST(test_convert_pairs)
 }
 END_TEST
 
+/*
+ * Copies of more than NDSHM__STREAM_MIN bytes stream their stores: rows
+ * into a contiguous destination from a contiguous, a gapped and a
+ * reversed source, the destination at an odd address, a reversed
+ * destination, and a gapped one (which does not stream).  Rows of an odd length, so that
+ * every row has a head before the first 16-byte boundary and a tail.
+ */
+START_TEST(test_stream)
+{
+    size_t size = tsizes[_i];
+    uint64_t rng = UINT64_C(0xbb67ae8584caa73b) + (uint64_t)_i;
+    static const int order[2] = {1, 0}, fwd[2] = {1, 1}, rev[2] = {1, -1};
+    int64_t cols = 4099;
+    int64_t rows = (int64_t)(NDSHM__STREAM_MIN / size) / cols + 2;
+    int64_t shape[2] = {rows, cols};
+    struct layout dl, sl;
+
+    place(2, shape, order, fwd, 1, 0, size, &dl);
+    place(2, shape, order, fwd, 1, 0, size, &sl);
+    check_copy("contiguous", 2, shape, &dl, &sl, size, &rng);
+    place(2, shape, order, fwd, 2, 1, size, &sl);
+    check_copy("gapped source", 2, shape, &dl, &sl, size, &rng);
+    place(2, shape, order, rev, 1, 0, size, &sl);
+    check_copy("reversed source", 2, shape, &dl, &sl, size, &rng);
+    /* the destination one byte past a 16-byte boundary */
+    dl.base += 1;
+    dl.buflen += 1;
+    check_copy("odd destination", 2, shape, &dl, &sl, size, &rng);
+    place(2, shape, order, fwd, 2, 1, size, &sl);
+    check_copy("odd destination, gapped source", 2, shape, &dl, &sl, size,
+               &rng);
+    place(2, shape, order, rev, 1, 0, size, &dl);
+    place(2, shape, order, fwd, 2, 0, size, &sl);
+    check_copy("reversed destination", 2, shape, &dl, &sl, size, &rng);
+    place(2, shape, order, fwd, 2, 0, size, &dl);
+    place(2, shape, order, fwd, 1, 0, size, &sl);
+    check_copy("gapped destination", 2, shape, &dl, &sl, size, &rng);
+}
+END_TEST
+
+/*
+ * Fills of more than NDSHM__STREAM_MIN bytes stream their stores too:
+ * rows of an odd length with gaps between them, one long row, a reversed
+ * window, one at an odd address, and a gapped one (which does not stream).
+ */
+START_TEST(test_stream_fill)
+{
+    size_t size = fsizes[_i];
+    uint64_t rng = UINT64_C(0x3c6ef372fe94f82b) + (uint64_t)_i;
+    static const int order[2] = {1, 0}, fwd[2] = {1, 1}, rev[2] = {-1, -1};
+    int64_t cols = 4099;
+    int64_t rows = (int64_t)(NDSHM__STREAM_MIN / size) / cols + 2;
+    int64_t shape[2] = {rows, cols}, flat[1] = {rows * cols};
+    static const int one[1] = {0}, up[1] = {1};
+    unsigned char value[16];
+    pattern(value, sizeof value, &rng);
+    struct layout l[5];
+    place(2, shape, order, fwd, 1, 3, size, &l[0]);
+    place(1, flat, one, up, 1, 0, size, &l[1]);
+    place(2, shape, order, rev, 1, 3, size, &l[2]);
+    l[3] = l[0];
+    l[3].base += 1;
+    l[3].buflen += 1;
+    place(2, shape, order, fwd, 2, 0, size, &l[4]);
+    static const char *what[5] = {"gapped rows", "one row", "reversed",
+                                  "odd address", "gapped elements"};
+    for (int k = 0; k < 5; k++) {
+        unsigned char *dst = malloc(l[k].buflen), *want = malloc(l[k].buflen);
+        ck_assert(dst && want);
+        check_fill(what[k], k == 1 ? 1 : 2, k == 1 ? flat : shape, &l[k],
+                   size, dst, want, value, &rng);
+        free(dst);
+        free(want);
+    }
+}
+END_TEST
+
 Suite *strided_suite(void)
 {
     Suite *s = suite_create("strided");
@@ -991,7 +1068,9 @@ Suite *strided_suite(void)
     tcase_add_loop_test(tc, test_fill_alignment, 0, COUNT(fsizes));
     tcase_add_loop_test(tc, test_fill_strided, 0, COUNT(fsizes));
     tcase_add_loop_test(tc, test_convert_pairs, 0, 14 * 14);
-    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_stream, 0, COUNT(tsizes));
+    tcase_add_loop_test(tc, test_stream_fill, 0, COUNT(fsizes));
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
 }
