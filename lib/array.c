@@ -894,7 +894,7 @@ static int open_lock_fd(ndshm_array *a)
     pthread_once(&atfork_once, register_atfork);
     int fd = open(proc, flags);
     if (fd < 0 && errno == ENOENT)
-        fd = open(a->path, flags);
+        fd = open(a->path, flags | O_NOFOLLOW);
     if (fd < 0)
         return ndshm__err_sys(errno, "cannot lock '%s': cannot open %s",
                               a->name, a->path);

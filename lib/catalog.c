@@ -297,7 +297,8 @@ static int init_meta(struct ndshm_catalog *c, const char *path)
     return rc == NEEDS_INIT ? open_dbs(c, path, true, false) : rc;
 }
 
-int ndshm__catalog_open(struct ndshm_catalog *c, const char *path)
+int ndshm__catalog_open(struct ndshm_catalog *c, const char *path,
+                        mode_t mode)
 {
     memset(c, 0, sizeof *c);
     int rc = mdb_env_create(&c->env);
@@ -312,7 +313,7 @@ int ndshm__catalog_open(struct ndshm_catalog *c, const char *path)
     }
     /* NOTLS: read transactions are not tied to threads, and a thread may
      * hold several (an open handle while walking the catalog). */
-    rc = mdb_env_open(c->env, path, MDB_NOSUBDIR | MDB_NOTLS, 0666);
+    rc = mdb_env_open(c->env, path, MDB_NOSUBDIR | MDB_NOTLS, mode);
     if (rc != 0) {
         mdb_env_close(c->env);
         c->env = NULL;

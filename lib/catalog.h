@@ -6,6 +6,7 @@
 #define NDSHM_CATALOG_H
 
 #include <lmdb.h>
+#include <sys/types.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -68,8 +69,10 @@ extern void (*ndshm__crash_hook)(const char *point);
             ndshm__crash_hook(name);                                          \
     } while (0)
 
-/* Open (creating if needed) the catalog at path; checks the format. */
-int ndshm__catalog_open(struct ndshm_catalog *c, const char *path);
+/* Open (creating if needed, with mode) the catalog at path; checks the
+ * format. */
+int ndshm__catalog_open(struct ndshm_catalog *c, const char *path,
+                        mode_t mode);
 void ndshm__catalog_close(struct ndshm_catalog *c);
 
 /* A read transaction; end it with ndshm__catalog_read_end. */

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +45,28 @@ int ndshm__layout(ndshm_dtype dtype, int ndim, const int64_t *shape,
     return 0;
 }
 
+/* The store's file mode, whatever the umask. */
+static int set_mode(struct ndshm_env *e, struct ndshm_newfile *f)
+{
+    char what[PATH_MAX + 64];
+    snprintf(what, sizeof what, "a new data file in %s/data", e->path);
+    int rc = ndshm__safe_chmod(&e->perms, f->fd, false, what);
+    if (rc != 0) {
+        close(f->fd);
+        f->fd = -1;
+        if (f->tmpname[0] != '\0')
+            unlinkat(e->data_fd, f->tmpname, 0);
+        f->tmpname[0] = '\0';
+    }
+    return rc;
+}
+
 static int open_unnamed(struct ndshm_env *e, struct ndshm_newfile *f)
 {
-    f->fd = openat(e->data_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+    mode_t mode = e->perms.file_mode;
+    f->fd = openat(e->data_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
     if (f->fd >= 0)
-        return 0;
+        return set_mode(e, f);
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
         return ndshm__err_sys(errno, "cannot create a data file in %s/data",
                               e->path);
@@ -57,9 +75,9 @@ static int open_unnamed(struct ndshm_env *e, struct ndshm_newfile *f)
         snprintf(f->tmpname, sizeof f->tmpname, ".tmp.%ld.%08lx",
                  (long)getpid(), (unsigned long)random());
         f->fd = openat(e->data_fd, f->tmpname,
-                       O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0666);
+                       O_CREAT | O_EXCL | O_RDWR | NDSHM__OPEN_FLAGS, mode);
         if (f->fd >= 0)
-            return 0;
+            return set_mode(e, f);
         if (errno != EEXIST)
             break;
     }

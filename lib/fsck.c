@@ -157,10 +157,11 @@ static bool file_whole(struct fsck *f, const char *fname,
                        const struct file_entry *e, const struct stat *sb)
 {
     struct ndshm_layout lay;
-    if (ndshm__layout(e->rec.dtype, e->rec.ndim, e->rec.shape, &lay) != 0 ||
+    if (!S_ISREG(sb->st_mode) ||
+        ndshm__layout(e->rec.dtype, e->rec.ndim, e->rec.shape, &lay) != 0 ||
         sb->st_size != lay.total)
         return false;
-    int fd = openat(f->env->data_fd, fname, O_RDONLY | O_CLOEXEC);
+    int fd = openat(f->env->data_fd, fname, O_RDONLY | NDSHM__OPEN_FLAGS);
     if (fd < 0)
         return false;
     unsigned char ctl[16];
@@ -179,7 +180,7 @@ static bool rebuild_record(struct fsck *f, const char *fname,
                            struct file_entry *e)
 {
     unsigned char head[NDSHM_DATA_OFFSET];
-    int fd = openat(f->env->data_fd, fname, O_RDONLY | O_CLOEXEC);
+    int fd = openat(f->env->data_fd, fname, O_RDONLY | NDSHM__OPEN_FLAGS);
     if (fd < 0)
         return false;
     bool ok = pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head;
@@ -267,7 +268,7 @@ static int scan_data_dir(struct fsck *f)
         if (e->unreadable && !e->rebuilt)
             continue; /* nothing to measure it against */
         struct stat sb;
-        if (fstatat(f->env->data_fd, name, &sb, 0) != 0 ||
+        if (fstatat(f->env->data_fd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
             !file_whole(f, name, e, &sb))
             report(f, false,
                    "data file %s is damaged (wrong size or "

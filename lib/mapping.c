@@ -6,7 +6,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,17 +29,24 @@ static struct ndshm_mapping *cache;
 static int open_data(struct ndshm_env *e, const char *name, bool writable,
                      bool *rw)
 {
-    int fd = openat(e->data_fd, name, O_RDWR | O_CLOEXEC);
+    char what[PATH_MAX + 64];
+    snprintf(what, sizeof what, "%s/data/%s", e->path, name);
+    int fd = openat(e->data_fd, name, O_RDWR | NDSHM__OPEN_FLAGS);
     *rw = fd >= 0;
     if (fd < 0 && !writable &&
         (errno == EACCES || errno == EROFS || errno == EPERM))
-        fd = openat(e->data_fd, name, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0)
-        return fd;
+        fd = openat(e->data_fd, name, O_RDONLY | NDSHM__OPEN_FLAGS);
+    if (fd >= 0) {
+        int rc = ndshm__safe_fd(&e->perms, fd, S_IFREG, what, NULL);
+        if (rc == 0)
+            return fd;
+        close(fd);
+        return rc;
+    }
     if (errno == ENOENT)
-        return ndshm__err(NDSHM_ENOTFOUND, "data file %s/data/%s is gone",
-                          e->path, name);
-    return ndshm__err_sys(errno, "cannot open %s/data/%s", e->path, name);
+        return ndshm__err(NDSHM_ENOTFOUND, "data file %s is gone", what);
+    int rc = ndshm__safe_open_failed(what);
+    return rc ? rc : ndshm__err_sys(errno, "cannot open %s", what);
 }
 
 static int map_file(struct ndshm_env *e, uint64_t id, bool writable,

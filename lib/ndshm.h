@@ -76,7 +76,8 @@ extern "C" {
     XX(ENOMEM, -10, "out of memory")                                          \
     XX(ESYS, -11, "system call failed")                                       \
     XX(ETIMEDOUT, -12, "timed out")                                           \
-    XX(EFORKED, -13, "handle used in a child process after fork")
+    XX(EFORKED, -13, "handle used in a child process after fork")           \
+    XX(EUNSAFE, -14, "store is not safe to use")
 
 typedef enum ndshm_error {
     NDSHM_OK = 0,
@@ -165,17 +166,26 @@ NDSHM_API int ndshm_convert(ndshm_dtype dst_type, void *dst,
 typedef struct ndshm_store ndshm_store;
 
 /*
- * Open the store in directory dir, creating it (mode 0700 for the default,
- * the umask's for others) and its catalog on first use.  dir NULL means
- * $NDSHM_STORE if set and non-empty, else /dev/shm/ndshm-$UID, else
- * $TMPDIR/ndshm-$UID (or /tmp/ndshm-$UID) where /dev/shm is absent.  Only the
- * last path component is created.  flags must be 0.
+ * Open the store in directory dir, creating it (mode 0700) and its catalog
+ * on first use.  dir NULL means $NDSHM_STORE if set and non-empty, else
+ * /dev/shm/ndshm-$UID, else $TMPDIR/ndshm-$UID (or /tmp/ndshm-$UID) where
+ * /dev/shm is absent.  Only the last path component is created.  flags must
+ * be 0.
+ *
+ * A store is private (directories 0700, files 0600) unless its directory
+ * grants its group read, write and search (e.g. created with mode 2770):
+ * then it is shared with that group (directories 2770, files 0660),
+ * whatever the umask.  The directory must belong to the caller or be so
+ * shared, and must not be writable by others; every file and directory
+ * ndshm expects inside must be what it expects (no symbolic link, FIFO or
+ * device, no owner other than the store's or the caller, not writable by
+ * others), or the open fails with NDSHM_EUNSAFE.
  *
  * Opening the same directory several times in one process shares one LMDB
  * environment, as LMDB requires.  Slots of the LMDB reader table left by
  * dead processes are cleared here.
- * Errors: NDSHM_EINVAL, NDSHM_EVERSION (the catalog was written by a newer
- * format), NDSHM_ECORRUPT, NDSHM_ENOMEM, NDSHM_ESYS.
+ * Errors: NDSHM_EINVAL, NDSHM_EUNSAFE, NDSHM_EVERSION (the catalog was
+ * written by a newer format), NDSHM_ECORRUPT, NDSHM_ENOMEM, NDSHM_ESYS.
  */
 NDSHM_API int ndshm_store_open(ndshm_store **out, const char *dir,
                                unsigned flags);

@@ -94,16 +94,12 @@ char *ndshm__default_store_dir(void)
     return p;
 }
 
-/* mkdir that accepts an existing directory. */
-static int ensure_dir(const char *path, mode_t mode)
+/* mkdir that accepts an existing directory; one it makes is 0700 (a
+ * store shared with a group is made so by its owner: docs/ndshm.1). */
+static int ensure_dir(const char *path)
 {
-    if (mkdir(path, mode) != 0 && errno != EEXIST)
+    if (mkdir(path, S_IRWXU) != 0 && errno != EEXIST)
         return ndshm__err_sys(errno, "cannot create store directory %s", path);
-    struct stat sb;
-    if (stat(path, &sb) != 0)
-        return ndshm__err_sys(errno, "cannot open store directory %s", path);
-    if (!S_ISDIR(sb.st_mode))
-        return ndshm__err(NDSHM_EINVAL, "store %s is not a directory", path);
     return 0;
 }
 
@@ -130,40 +126,106 @@ static void env_free(struct ndshm_env *e)
     free(e);
 }
 
-static int env_open(const char *path, dev_t dev, ino_t ino,
-                    struct ndshm_env **out)
+/* The catalog's files, checked before LMDB opens them by name. */
+static const char *const catalog_files[] = {"catalog.mdb",
+                                            "catalog.mdb-lock"};
+
+/*
+ * Each catalog file that exists must be a regular file of the store's;
+ * once LMDB has made them (fix), they get the store's mode.  Never opened
+ * here: see ndshm__safe_chmodat.
+ */
+static int check_catalog(struct ndshm_env *e, int dir_fd, bool fix)
+{
+    for (size_t i = 0; i < sizeof catalog_files / sizeof *catalog_files;
+         i++) {
+        char what[PATH_MAX + 32];
+        snprintf(what, sizeof what, "%s/%s", e->path, catalog_files[i]);
+        struct stat sb;
+        if (fstatat(dir_fd, catalog_files[i], &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT && !fix)
+                continue;
+            return ndshm__err_sys(errno, "cannot stat %s", what);
+        }
+        int rc = ndshm__safe_entry(&e->perms, &sb, S_IFREG, what);
+        if (rc == 0 && fix) /* LMDB made it with the umask's mode */
+            rc = ndshm__safe_chmodat(&e->perms, dir_fd, catalog_files[i], &sb,
+                                     what);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* data/: made if missing, a directory of the store's. */
+static int open_data_dir(struct ndshm_env *e, int dir_fd)
+{
+    char what[PATH_MAX + 32];
+    snprintf(what, sizeof what, "%s/data", e->path);
+    if (mkdirat(dir_fd, "data", S_IRWXU) != 0 && errno != EEXIST)
+        return ndshm__err_sys(errno, "cannot create %s", what);
+    e->data_fd = openat(dir_fd, "data", O_RDONLY | O_DIRECTORY |
+                                            NDSHM__OPEN_FLAGS);
+    if (e->data_fd < 0) {
+        /* a symbolic link fails as ENOTDIR here: say what it is */
+        struct stat sb;
+        int rc = 0;
+        if (errno == ENOTDIR &&
+            fstatat(dir_fd, "data", &sb, AT_SYMLINK_NOFOLLOW) == 0)
+            rc = ndshm__safe_entry(&e->perms, &sb, S_IFDIR, what);
+        return rc ? rc : ndshm__err_sys(errno, "cannot open %s", what);
+    }
+    int rc = ndshm__safe_fd(&e->perms, e->data_fd, S_IFDIR, what, NULL);
+    return rc ? rc : ndshm__safe_chmod(&e->perms, e->data_fd, true, what);
+}
+
+static int env_open(const char *path, const struct stat *sb,
+                    const struct ndshm_perms *perms, struct ndshm_env **out)
 {
     struct ndshm_env *e = calloc(1, sizeof *e);
     if (e == NULL)
         return ndshm__err(NDSHM_ENOMEM, "out of memory");
     e->data_fd = -1;
     e->pid = ndshm__pid();
-    e->dev = dev;
-    e->ino = ino;
+    e->dev = sb->st_dev;
+    e->ino = sb->st_ino;
+    e->perms = *perms;
     e->refs = 1;
     e->path = strdup(path);
-    char *data = concat(path, "/data");
     char *cat = concat(path, "/catalog.mdb");
-    int rc = NDSHM_ENOMEM;
-    if (e->path == NULL || data == NULL || cat == NULL) {
+    int dir_fd = -1, rc = NDSHM_ENOMEM;
+    if (e->path == NULL || cat == NULL) {
         ndshm__err(rc, "out of memory");
         goto fail;
     }
-    if ((rc = ensure_dir(data, 0777)) != 0)
-        goto fail;
-    e->data_fd = open(data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (e->data_fd < 0) {
-        rc = ndshm__err_sys(errno, "cannot open %s", data);
+    /* the directory that was checked, not one swapped in since */
+    struct stat now;
+    dir_fd = open(path, O_RDONLY | O_DIRECTORY | NDSHM__OPEN_FLAGS);
+    if (dir_fd < 0 || fstat(dir_fd, &now) != 0) {
+        rc = ndshm__err_sys(errno, "cannot open store directory %s", path);
         goto fail;
     }
-    if ((rc = ndshm__catalog_open(&e->cat, cat)) != 0)
+    if (now.st_dev != sb->st_dev || now.st_ino != sb->st_ino) {
+        rc = ndshm__err(NDSHM_EUNSAFE,
+                        "store directory %s was replaced while opening it",
+                        path);
         goto fail;
-    free(data);
+    }
+    if ((rc = open_data_dir(e, dir_fd)) != 0 ||
+        (rc = check_catalog(e, dir_fd, false)) != 0 ||
+        (rc = ndshm__catalog_open(&e->cat, cat, perms->file_mode)) != 0)
+        goto fail;
+    if ((rc = check_catalog(e, dir_fd, true)) != 0) {
+        ndshm__catalog_close(&e->cat);
+        goto fail;
+    }
+    close(dir_fd);
     free(cat);
     *out = e;
     return 0;
 fail:
-    free(data);
+    if (dir_fd >= 0)
+        close(dir_fd);
     free(cat);
     env_free(e);
     return rc;
@@ -183,17 +245,23 @@ int ndshm_store_open(ndshm_store **out, const char *dir, unsigned flags)
         free(chosen);
         return ndshm__err(NDSHM_EINVAL, "empty store directory");
     }
-    int rc = ensure_dir(chosen, is_default ? 0700 : 0777);
+    int rc = ensure_dir(chosen);
     struct stat sb;
     char real[PATH_MAX];
+    /* the default store's name is known to everyone: a symbolic link
+     * there is someone else's doing */
+    const char *env = getenv("NDSHM_STORE");
+    if (rc == 0 && is_default && (env == NULL || *env == '\0') &&
+        lstat(chosen, &sb) == 0 && S_ISLNK(sb.st_mode))
+        rc = ndshm__err(NDSHM_EUNSAFE, "store directory %s is a symbolic link",
+                        chosen);
     if (rc == 0 && (stat(chosen, &sb) != 0 || !realpath(chosen, real)))
         rc = ndshm__err_sys(errno, "cannot open store directory %s", chosen);
-    if (rc == 0 && is_default && getenv("NDSHM_STORE") == NULL &&
-        sb.st_uid != getuid())
-        rc = ndshm__err(NDSHM_EINVAL,
-                        "store directory %s belongs to another "
-                        "user",
-                        chosen);
+    if (rc == 0 && !S_ISDIR(sb.st_mode))
+        rc = ndshm__err(NDSHM_EINVAL, "store %s is not a directory", chosen);
+    struct ndshm_perms perms;
+    if (rc == 0)
+        rc = ndshm__safe_store(real, &sb, &perms);
     free(chosen);
     if (rc != 0)
         return rc;
@@ -209,7 +277,7 @@ int ndshm_store_open(ndshm_store **out, const char *dir, unsigned flags)
         e = e->next;
     if (e) {
         __atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
-    } else if ((rc = env_open(real, sb.st_dev, sb.st_ino, &e)) == 0) {
+    } else if ((rc = env_open(real, &sb, &perms, &e)) == 0) {
         e->next = registry;
         registry = e;
     }

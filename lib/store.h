@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "catalog.h"
+#include "safety.h"
 
 /*
  * One per store directory per process: LMDB forbids opening an environment
@@ -17,6 +18,7 @@ struct ndshm_env {
     ino_t ino;
     char *path;  /* absolute store directory */
     int data_fd; /* the data/ directory, for *at() calls */
+    struct ndshm_perms perms;
     struct ndshm_catalog cat;
     int refs;
     struct ndshm_env *next;

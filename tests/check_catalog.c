@@ -431,7 +431,7 @@ START_TEST(newer_format_refused)
     /* the internal entry point says the same, and changes nothing */
     char *path = cat_path(dir);
     struct ndshm_catalog c;
-    ck_assert_int_eq(ndshm__catalog_open(&c, path), NDSHM_EVERSION);
+    ck_assert_int_eq(ndshm__catalog_open(&c, path, 0600), NDSHM_EVERSION);
     ck_assert_ptr_null(c.env);
     free(path);
     size_t len;
@@ -524,7 +524,7 @@ static void cat_open(struct cat_fixture *fx)
 {
     fx->dir = test_scratch_dir();
     fx->path = cat_path(fx->dir);
-    ck_assert_int_eq(ndshm__catalog_open(&fx->c, fx->path), 0);
+    ck_assert_int_eq(ndshm__catalog_open(&fx->c, fx->path, 0600), 0);
 }
 
 static void cat_close(struct cat_fixture *fx)
@@ -573,7 +573,7 @@ START_TEST(take_id_never_repeats)
     /* the counter survives closing and reopening */
     ndshm__catalog_close(&fx.c);
     ck_assert_ptr_null(fx.c.env);
-    ck_assert_int_eq(ndshm__catalog_open(&fx.c, fx.path), 0);
+    ck_assert_int_eq(ndshm__catalog_open(&fx.c, fx.path, 0600), 0);
     ck_assert_int_eq(ndshm__catalog_write(&fx.c, take_one, NULL, &id), 0);
     ck_assert_uint_gt(id, last);
     cat_close(&fx);

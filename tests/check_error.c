@@ -42,7 +42,7 @@ END_TEST
 /* The numbers are released: they must not move. */
 START_TEST(test_numbers)
 {
-    ck_assert_int_eq(COUNT(codes), 14);
+    ck_assert_int_eq(COUNT(codes), 15);
     ck_assert_int_eq(NDSHM_EINVAL, -1);
     ck_assert_int_eq(NDSHM_ENOTFOUND, -2);
     ck_assert_int_eq(NDSHM_EEXIST, -3);
@@ -56,6 +56,7 @@ START_TEST(test_numbers)
     ck_assert_int_eq(NDSHM_ESYS, -11);
     ck_assert_int_eq(NDSHM_ETIMEDOUT, -12);
     ck_assert_int_eq(NDSHM_EFORKED, -13);
+    ck_assert_int_eq(NDSHM_EUNSAFE, -14);
     ck_assert_str_eq(ndshm_errname(NDSHM_ENOTFOUND), "ENOTFOUND");
     ck_assert_str_eq(ndshm_strerror(NDSHM_ENOTFOUND), "no such array");
 }
@@ -74,7 +75,7 @@ START_TEST(test_distinct)
 }
 END_TEST
 
-static const int unknown[] = {1, 2, -14, -15, -100, 1000, INT_MAX, INT_MIN,
+static const int unknown[] = {1, 2, -15, -16, -100, 1000, INT_MAX, INT_MIN,
                               EINVAL, -EINVAL};
 
 START_TEST(test_unknown)

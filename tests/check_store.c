@@ -126,27 +126,6 @@ START_TEST(open_existing_empty_dir)
 }
 END_TEST
 
-START_TEST(mode_follows_umask)
-{
-    char *dir = test_scratch_dir();
-    char *sub = join(dir, "s");
-    mode_t old = umask(027);
-    ndshm_store *st;
-    ck_assert_int_eq(ndshm_store_open(&st, sub, 0), 0);
-    umask(old);
-    struct stat sb;
-    ck_assert_int_eq(stat(sub, &sb), 0);
-    ck_assert_uint_eq(sb.st_mode & 0777, 0750);
-    char *data = join(sub, "data");
-    ck_assert_int_eq(stat(data, &sb), 0);
-    ck_assert_uint_eq(sb.st_mode & 0777, 0750);
-    ndshm_store_close(st);
-    free(data);
-    free(sub);
-    test_store_remove(dir);
-}
-END_TEST
-
 START_TEST(relative_dir_made_absolute)
 {
     char *dir = test_scratch_dir();
@@ -672,7 +651,6 @@ Suite *store_suite(void)
     TCase *tc = test_dir_tcase("open", 30);
     tcase_add_test(tc, open_creates_layout);
     tcase_add_test(tc, open_existing_empty_dir);
-    tcase_add_test(tc, mode_follows_umask);
     tcase_add_test(tc, relative_dir_made_absolute);
     tcase_add_test(tc, null_dir_uses_env);
     tcase_add_test(tc, default_dir_choice);

@@ -164,12 +164,13 @@ WaitTimeout = _subclass("WaitTimeout", TimeoutError)
 NoSpaceError = _subclass("NoSpaceError", OSError)
 CorruptError = _subclass("CorruptError", RuntimeError)
 SystemError_ = _subclass("SystemError", OSError)
+UnsafeStoreError = _subclass("UnsafeStoreError", PermissionError)
 
 _CLASSES = {
     -1: InvalidError, -2: NotFoundError, -3: ExistsError, -4: NoSpaceError,
     -5: ReadOnlyError, -6: RangeError, -7: IndexOutOfBoundsError,
     -8: CorruptError, -9: CorruptError, -10: MemoryError, -11: SystemError_,
-    -12: WaitTimeout, -13: RuntimeError,
+    -12: WaitTimeout, -13: RuntimeError, -14: UnsafeStoreError,
 }
 
 
