@@ -41,8 +41,10 @@ def _candidates():
     if env:
         yield env
     here = os.path.dirname(os.path.abspath(__file__))
-    # a build tree: python/ndshm/ beside lib/.libs/
-    yield os.path.join(here, "..", "..", "lib", ".libs", "libndshm.so")
+    # a source tree built in place, or in build/ by ./quickstart
+    for build in ("", "build"):
+        yield os.path.join(here, "..", "..", build, "lib", ".libs",
+                           "libndshm.so")
     found = ctypes.util.find_library("ndshm")
     if found:
         yield found
