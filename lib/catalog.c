@@ -169,7 +169,11 @@ int ndshm__file_decode(const unsigned char *buf, size_t len,
             return corrupt("negative dimension");
     }
     size_t olen = (size_t)(p[0] | p[1] << 8);
-    if (olen > NDSHM_NAME_MAX || len != fixed + 2 + olen)
+    /* A NUL inside the owner would cut the name short without a word
+     * (and the record would no longer encode back to its bytes): the
+     * encoder never writes one, so it is corruption. (Found by fuzzing.) */
+    if (olen > NDSHM_NAME_MAX || len != fixed + 2 + olen ||
+        memchr(p + 2, '\0', olen) != NULL)
         return corrupt("bad owner name");
     memcpy(f->owner, p + 2, olen);
     f->owner[olen] = '\0';

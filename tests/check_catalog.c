@@ -374,6 +374,14 @@ START_TEST(file_corrupt)
     /* ... shorter ... */
     bad[8 + 16] = 4;
     expect_file_error(bad, len, NDSHM_ECORRUPT);
+    /* ... holding a NUL, first or later (fuzzing found these read as a
+     * shorter owner: tests/fuzz/record/crash-file-owner-nul) ... */
+    memcpy(bad, buf, len);
+    bad[8 + 16 + 2] = '\0';
+    expect_file_error(bad, len, NDSHM_ECORRUPT);
+    memcpy(bad, buf, len);
+    bad[len - 1] = '\0';
+    expect_file_error(bad, len, NDSHM_ECORRUPT);
     /* ... and longer than any name, even when the bytes are there */
     memset(bad, 'n', sizeof bad);
     memcpy(bad, buf, 8 + 16);
