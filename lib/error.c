@@ -50,9 +50,49 @@ const char *ndshm_version(void)
     return PACKAGE_VERSION;
 }
 
+/*
+ * The detail is one line (ndshm.h), but it quotes what the caller gave:
+ * a name or expression holding a newline ("a\nb") would print as two
+ * lines, and a carriage return or escape sequence could hide the rest of
+ * the message on a terminal.  So control characters are written escaped,
+ * as C spells them ("\n", "\x1b"), and the result is cut to fit.
+ * (Found by tests/bad_input.py and tests/bad_api.c.)
+ */
+static void escape_controls(void)
+{
+    const unsigned char *q = (const unsigned char *)detail;
+    while (*q >= 0x20 && *q != 0x7f)
+        q++;
+    if (*q == '\0')
+        return; /* the usual case: nothing to escape */
+    char raw[DETAIL_MAX];
+    memcpy(raw, detail, strlen(detail) + 1);
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)raw; *p; p++) {
+        char esc[8];
+        if (*p >= 0x20 && *p != 0x7f) {
+            esc[0] = (char)*p;
+            esc[1] = '\0';
+        } else if (*p == '\n' || *p == '\t' || *p == '\r') {
+            esc[0] = '\\';
+            esc[1] = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+            esc[2] = '\0';
+        } else {
+            snprintf(esc, sizeof esc, "\\x%02x", *p);
+        }
+        size_t len = strlen(esc);
+        if (n + len >= sizeof detail)
+            break;
+        memcpy(detail + n, esc, len);
+        n += len;
+    }
+    detail[n] = '\0';
+}
+
 static void set_detail(const char *fmt, va_list ap)
 {
     vsnprintf(detail, sizeof detail, fmt, ap);
+    escape_controls();
 }
 
 /* detail = "<a>: <b>", cut to fit. */
@@ -64,6 +104,7 @@ static void set_pair(const char *a, const char *b)
         for (const char *p = parts[i]; *p && n + 1 < sizeof detail; p++)
             detail[n++] = *p;
     detail[n] = '\0';
+    escape_controls();
 }
 
 int ndshm__err(int code, const char *fmt, ...)

@@ -35,7 +35,10 @@ static bool is_ascii(int c)
 
 int ndshm__name_check(const char *name)
 {
-    if (name == NULL || *name == '\0')
+    /* NULL is the caller's mistake, not an empty name: say which */
+    if (name == NULL)
+        return ndshm__err(NDSHM_EINVAL, "NULL name");
+    if (*name == '\0')
         return ndshm__err(NDSHM_EINVAL, "empty name");
     size_t len = strlen(name);
     if (len > NDSHM_NAME_MAX)

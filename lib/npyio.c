@@ -75,7 +75,11 @@ int ndshm_npy_import(ndshm_store *st, const char *name, const char *path,
         return ndshm__err(NDSHM_EINVAL, "unknown flags 0x%x", flags);
     if (path == NULL)
         return ndshm__err(NDSHM_EINVAL, "NULL path");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO (or a device that waits) for reading
+     * would block until someone writes to it; it is refused below as not
+     * a regular file instead.  Regular files ignore the flag.  (Found by
+     * tests/bad_input.py.) */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return ndshm__err_sys(errno, "cannot open %s", path);
     int rc;

@@ -13,11 +13,44 @@
 
 #include "cli.h"
 
+/*
+ * Write text to stderr with its control characters escaped as C spells
+ * them ("\n", "\x1b"): a message quotes names, expressions and values as
+ * the user typed them, and one holding a newline must not turn an error
+ * into two lines (docs/ndshm.1: one line on standard error).  Found by
+ * tests/bad_input.py.
+ */
+void cli_put_escaped(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            fputc(*p, stderr);
+        else if (*p == '\n')
+            fputs("\\n", stderr);
+        else if (*p == '\t')
+            fputs("\\t", stderr);
+        else if (*p == '\r')
+            fputs("\\r", stderr);
+        else
+            fprintf(stderr, "\\x%02x", *p);
+    }
+}
+
+/* "ndshm COMMAND: <message><suffix>" and a newline, as one line. */
+static void vmessage_line(const struct cli *cli, const char *suffix,
+                          const char *fmt, va_list ap)
+{
+    char buf[4096];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    fprintf(stderr, "ndshm %s: ", cli->command);
+    cli_put_escaped(buf);
+    fputs(suffix, stderr);
+    fputc('\n', stderr);
+}
+
 static void vmessage(const struct cli *cli, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "ndshm %s: ", cli->command);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vmessage_line(cli, "", fmt, ap);
 }
 
 int cli_error(const struct cli *cli, const char *fmt, ...)
@@ -31,11 +64,11 @@ int cli_error(const struct cli *cli, const char *fmt, ...)
 
 int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 {
+    char suffix[64];
+    snprintf(suffix, sizeof suffix, " (see 'ndshm %s --help')", cli->command);
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "ndshm %s: ", cli->command);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see 'ndshm %s --help')\n", cli->command);
+    vmessage_line(cli, suffix, fmt, ap);
     va_end(ap);
     return EXIT_USAGE;
 }

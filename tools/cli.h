@@ -41,6 +41,12 @@ int cli_parse(struct cli *cli, int argc, char **argv,
               const char **pos, int min_pos, int max_pos,
               const char *expected);
 
+/*
+ * Write text to stderr with control characters escaped ("\n", "\x1b"), so
+ * that a message quoting what the user typed stays one line.
+ */
+void cli_put_escaped(const char *text);
+
 /* "ndshm COMMAND: <message>" on stderr; returns EXIT_ERROR. */
 int cli_error(const struct cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -22,6 +22,13 @@ static int parse_shape(const char *text, int *ndim, int64_t *shape, char *err,
     char close = *p == '(' ? ')' : *p == '[' ? ']' : '\0';
     if (close)
         p++;
+    /* An empty --shape (an unset shell variable, say) is not a scalar:
+     * that is spelled (), as docs/ndshm.1 says.  Found by
+     * tests/bad_input.py. */
+    if (!close && *p == '\0') {
+        snprintf(err, errlen, "no dimensions: give () for a scalar");
+        return -1;
+    }
     *ndim = 0;
     for (;;) {
         while (isspace((unsigned char)*p))

@@ -151,10 +151,10 @@ int main(int argc, char **argv)
         } else if (strncmp(a, "--store=", 8) == 0) {
             cli.store_dir = a + 8;
         } else {
-            fprintf(stderr,
-                    "ndshm: unknown option '%s' (see 'ndshm "
-                    "--help')\n",
-                    a);
+            /* escaped: one line, whatever the argument holds */
+            fputs("ndshm: unknown option '", stderr);
+            cli_put_escaped(a);
+            fputs("' (see 'ndshm --help')\n", stderr);
             return EXIT_USAGE;
         }
     }
@@ -164,8 +164,9 @@ int main(int argc, char **argv)
     }
     const struct command *c = find(argv[k]);
     if (c == NULL) {
-        fprintf(stderr, "ndshm: unknown command '%s' (see 'ndshm --help')\n",
-                argv[k]);
+        fputs("ndshm: unknown command '", stderr);
+        cli_put_escaped(argv[k]);
+        fputs("' (see 'ndshm --help')\n", stderr);
         return EXIT_USAGE;
     }
     cli.command = c->name;
