@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -765,22 +766,39 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* A relative timeout for futex or nanosleep; one over a billion seconds
+ * (some 31 years, an infinite one included) is a billion seconds, so that
+ * the conversion to time_t stays defined. */
 static struct timespec timespec_of(double seconds)
 {
+    if (!(seconds <= 1e9))
+        seconds = 1e9;
     struct timespec ts;
     ts.tv_sec = (time_t)seconds;
     ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
     return ts;
 }
 
+/* NaN is neither a time nor "for ever": refused rather than guessed. */
+static int check_timeout(double timeout)
+{
+    if (isnan(timeout))
+        return ndshm__err(NDSHM_EINVAL, "timeout is not a number");
+    return 0;
+}
+
 int ndshm_array_wait(ndshm_array *a, uint64_t seen, double timeout,
                      uint64_t *version)
 {
+    if (a == NULL)
+        return ndshm__err(NDSHM_EINVAL, "NULL array");
+    int rc = check_timeout(timeout);
+    if (rc != 0)
+        return rc;
     uint64_t *v = ndshm__mapping_version(a->map);
     uint32_t *waiters = ndshm__mapping_waiters(a->map);
     double deadline = timeout >= 0 ? now_seconds() + timeout : 0;
     double nap = 0.001; /* polling, where the control block is read-only */
-    int rc = 0;
     if (waiters)
         __atomic_add_fetch(waiters, 1, __ATOMIC_SEQ_CST);
     uint64_t now;
@@ -920,7 +938,9 @@ int ndshm_array_lock(ndshm_array *a, int mode, double timeout)
         return ndshm__err(NDSHM_EINVAL, "NULL array");
     if (mode != NDSHM_LOCK_SHARED && mode != NDSHM_LOCK_EXCLUSIVE)
         return ndshm__err(NDSHM_EINVAL, "invalid lock mode %d", mode);
-    int rc = check_owner(a);
+    int rc = check_timeout(timeout);
+    if (rc == 0)
+        rc = check_owner(a);
     if (rc != 0)
         return rc;
     if (mode == NDSHM_LOCK_EXCLUSIVE && a->readonly)

@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,11 +133,16 @@ static const char *const catalog_files[] = {"catalog.mdb",
                                             "catalog.mdb-lock"};
 
 /*
- * Each catalog file that exists must be a regular file of the store's;
- * once LMDB has made them (fix), they get the store's mode.  Never opened
- * here: see ndshm__safe_chmodat.
+ * Each catalog file that exists must be a regular file of the store's.
+ * Before LMDB opens them (made == NULL), the files that are missing are
+ * noted in *absent; after (made = that note), the ones LMDB has just made
+ * get the store's mode, which its umask may not have given them.  Files
+ * that were there are left as their owner set them: a command must not
+ * widen a store someone made read-only.  Never opened here: see
+ * ndshm__safe_chmodat.
  */
-static int check_catalog(struct ndshm_env *e, int dir_fd, bool fix)
+static int check_catalog(struct ndshm_env *e, int dir_fd, unsigned *absent,
+                         const unsigned *made)
 {
     for (size_t i = 0; i < sizeof catalog_files / sizeof *catalog_files;
          i++) {
@@ -143,12 +150,14 @@ static int check_catalog(struct ndshm_env *e, int dir_fd, bool fix)
         snprintf(what, sizeof what, "%s/%s", e->path, catalog_files[i]);
         struct stat sb;
         if (fstatat(dir_fd, catalog_files[i], &sb, AT_SYMLINK_NOFOLLOW) != 0) {
-            if (errno == ENOENT && !fix)
+            if (errno == ENOENT && made == NULL) {
+                *absent |= 1u << i;
                 continue;
+            }
             return ndshm__err_sys(errno, "cannot stat %s", what);
         }
         int rc = ndshm__safe_entry(&e->perms, &sb, S_IFREG, what);
-        if (rc == 0 && fix) /* LMDB made it with the umask's mode */
+        if (rc == 0 && made != NULL && (*made & 1u << i))
             rc = ndshm__safe_chmodat(&e->perms, dir_fd, catalog_files[i], &sb,
                                      what);
         if (rc != 0)
@@ -157,12 +166,50 @@ static int check_catalog(struct ndshm_env *e, int dir_fd, bool fix)
     return 0;
 }
 
-/* data/: made if missing, a directory of the store's. */
+/*
+ * LMDB takes an empty catalog.mdb for a new environment and writes a fresh,
+ * empty catalog over it.  That is right for a store being made (another
+ * process may be between LMDB's create and its first write), but when
+ * data/ holds data files their catalog was lost: say so rather than let
+ * every array vanish, and fsck --repair then delete their data.
+ */
+static int check_catalog_not_lost(struct ndshm_env *e, int dir_fd)
+{
+    struct stat sb;
+    if (fstatat(dir_fd, "catalog.mdb", &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(sb.st_mode) || sb.st_size != 0)
+        return 0; /* check_catalog says what is wrong with it */
+    int fd = dup(e->data_fd);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (d == NULL) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        return ndshm__err_sys(err, "cannot read %s/data", e->path);
+    }
+    rewinddir(d);
+    size_t files = 0;
+    for (struct dirent *de; (de = readdir(d)) != NULL;)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            files++;
+    closedir(d);
+    if (files == 0)
+        return 0;
+    return ndshm__err(NDSHM_ECORRUPT,
+                      "catalog %s/catalog.mdb is empty but %s/data holds %zu "
+                      "file%s: the catalog was lost (restore it, or move "
+                      "data/ aside to start afresh)",
+                      e->path, e->path, files, files == 1 ? "" : "s");
+}
+
+/* data/: made if missing (with the store's mode), a directory of the
+ * store's. */
 static int open_data_dir(struct ndshm_env *e, int dir_fd)
 {
     char what[PATH_MAX + 32];
     snprintf(what, sizeof what, "%s/data", e->path);
-    if (mkdirat(dir_fd, "data", S_IRWXU) != 0 && errno != EEXIST)
+    bool made = mkdirat(dir_fd, "data", S_IRWXU) == 0;
+    if (!made && errno != EEXIST)
         return ndshm__err_sys(errno, "cannot create %s", what);
     e->data_fd = openat(dir_fd, "data", O_RDONLY | O_DIRECTORY |
                                             NDSHM__OPEN_FLAGS);
@@ -176,7 +223,10 @@ static int open_data_dir(struct ndshm_env *e, int dir_fd)
         return rc ? rc : ndshm__err_sys(errno, "cannot open %s", what);
     }
     int rc = ndshm__safe_fd(&e->perms, e->data_fd, S_IFDIR, what, NULL);
-    return rc ? rc : ndshm__safe_chmod(&e->perms, e->data_fd, true, what);
+    /* only one just made: an existing data/ keeps the mode it was given */
+    if (rc == 0 && made)
+        rc = ndshm__safe_chmod(&e->perms, e->data_fd, true, what);
+    return rc;
 }
 
 static int env_open(const char *path, const struct stat *sb,
@@ -211,11 +261,13 @@ static int env_open(const char *path, const struct stat *sb,
                         path);
         goto fail;
     }
+    unsigned absent = 0;
     if ((rc = open_data_dir(e, dir_fd)) != 0 ||
-        (rc = check_catalog(e, dir_fd, false)) != 0 ||
+        (rc = check_catalog(e, dir_fd, &absent, NULL)) != 0 ||
+        (rc = check_catalog_not_lost(e, dir_fd)) != 0 ||
         (rc = ndshm__catalog_open(&e->cat, cat, perms->file_mode)) != 0)
         goto fail;
-    if ((rc = check_catalog(e, dir_fd, true)) != 0) {
+    if ((rc = check_catalog(e, dir_fd, NULL, &absent)) != 0) {
         ndshm__catalog_close(&e->cat);
         goto fail;
     }

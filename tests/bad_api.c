@@ -462,6 +462,16 @@ static int lock_exclusive(ndshm_array *a)
     return ndshm_array_lock(a, NDSHM_LOCK_EXCLUSIVE, 0);
 }
 
+static int lock_nan(ndshm_array *a)
+{
+    return ndshm_array_lock(a, NDSHM_LOCK_SHARED, NAN);
+}
+
+static int wait_nan(ndshm_array *a)
+{
+    return ndshm_array_wait(a, ndshm_array_version(a), NAN, NULL);
+}
+
 static int lock_mode_3(ndshm_array *a)
 {
     return ndshm_array_lock(a, 3, 0);
@@ -659,6 +669,9 @@ CALL(null_fill_value, with_open("a", 0, fill_null))
 CALL(null_lock, ndshm_array_lock(NULL, NDSHM_LOCK_SHARED, 0))
 CALL(null_unlock, ndshm_array_unlock(NULL))
 CALL(lock_bad_mode, with_open("a", 0, lock_mode_3))
+CALL(lock_timeout_nan, with_open("a", 0, lock_nan))
+CALL(wait_timeout_nan, with_open("a", 0, wait_nan))
+CALL(null_wait, ndshm_array_wait(NULL, 0, 0, NULL))
 
 /* read-only */
 CALL(ro_write, with_open("ro", 0, write_ones))
@@ -881,6 +894,11 @@ static const struct row rows[] = {
     {"fill with NULL", null_fill_value, NDSHM_EINVAL, "NULL", NULL, NULL},
     {"lock NULL", null_lock, NDSHM_EINVAL, "NULL array", NULL, NULL},
     {"unlock NULL", null_unlock, NDSHM_EINVAL, "NULL array", NULL, NULL},
+    {"wait NULL", null_wait, NDSHM_EINVAL, "NULL array", NULL, NULL},
+    {"lock, NaN timeout", lock_timeout_nan, NDSHM_EINVAL,
+     "timeout is not a number", NULL, NULL},
+    {"wait, NaN timeout", wait_timeout_nan, NDSHM_EINVAL,
+     "timeout is not a number", NULL, NULL},
     {"lock mode 3", lock_bad_mode, NDSHM_EINVAL, "invalid lock mode 3", NULL,
      NULL},
     /* read-only */
@@ -939,12 +957,8 @@ static const struct row rows[] = {
      "has format 2; this library reads format 1", damage_newer_format, NULL},
     {"catalog corrupted", store_reopen, NDSHM_ECORRUPT,
      "File is not an LMDB file", damage_garbage_catalog, NULL},
-    {"catalog of zero length", store_reopen, NDSHM_ECORRUPT, "catalog.mdb",
-     damage_empty_catalog,
-     "lib/store.c (or lib/catalog.c) must refuse a zero-length catalog.mdb "
-     "when data/ holds data files: LMDB takes the empty file for a new "
-     "environment and writes an empty catalog over it, and every array "
-     "of the store is lost"},
+    {"catalog of zero length", store_reopen, NDSHM_ECORRUPT,
+     "is empty but", damage_empty_catalog, NULL},
     {"data file truncated, open", data_open, NDSHM_ECORRUPT, TRUNCATED,
      damage_truncate, NULL},
     {"data file truncated, open a view", data_open_view, NDSHM_ECORRUPT,

@@ -126,6 +126,27 @@ START_TEST(open_existing_empty_dir)
 }
 END_TEST
 
+/* An empty catalog.mdb with no data files is a store being made (LMDB
+ * creates the file before it writes it): it opens, and works. */
+START_TEST(empty_catalog_of_a_new_store)
+{
+    char *dir = test_scratch_dir();
+    char *data = join(dir, "data"), *cat = join(dir, "catalog.mdb");
+    ck_assert_int_eq(mkdir(data, 0700), 0);
+    FILE *f = fopen(cat, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ndshm_store *st;
+    ck_assert_msg(ndshm_store_open(&st, dir, 0) == 0, "%s", ndshm_errmsg());
+    make_range(st, "a", 4);
+    ck_assert_int_eq(count_names(st), 1);
+    ndshm_store_close(st);
+    free(data);
+    free(cat);
+    test_store_remove(dir);
+}
+END_TEST
+
 START_TEST(relative_dir_made_absolute)
 {
     char *dir = test_scratch_dir();
@@ -651,6 +672,7 @@ Suite *store_suite(void)
     TCase *tc = test_dir_tcase("open", 30);
     tcase_add_test(tc, open_creates_layout);
     tcase_add_test(tc, open_existing_empty_dir);
+    tcase_add_test(tc, empty_catalog_of_a_new_store);
     tcase_add_test(tc, relative_dir_made_absolute);
     tcase_add_test(tc, null_dir_uses_env);
     tcase_add_test(tc, default_dir_choice);

@@ -30,6 +30,7 @@
 
 #include <check.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,6 +465,11 @@ END_TEST
 
 enum { WAITERS = 6, MANY_ROUNDS = 30 };
 
+/* Each waiter's timeout, set before it is forked: the guard, for ever,
+ * and ones too long for a time_t, which must wait as for ever does. */
+static const double many_timeouts[] = {TEST_GUARD_S, -1, INFINITY, 1e300};
+static double many_timeout;
+
 static int many_waiter(void *arg)
 {
     struct pairing *p = arg;
@@ -475,7 +481,7 @@ static int many_waiter(void *arg)
         return test_child_fail(41, "cannot say ready");
     for (int64_t k = 1; k <= MANY_ROUNDS; k++) {
         uint64_t v;
-        int rc = ndshm_array_wait(a, seen, TEST_GUARD_S, &v);
+        int rc = ndshm_array_wait(a, seen, many_timeout, &v);
         if (rc != 0 || v != seen + 1)
             return test_child_fail(42,
                                    "round %lld: wait gave %s, version %llu "
@@ -502,8 +508,11 @@ START_TEST(many_waiters_all_wake)
     test_pipe(p.ready);
     test_pipe(p.ack);
     pid_t pids[WAITERS];
-    for (int k = 0; k < WAITERS; k++)
+    for (int k = 0; k < WAITERS; k++) {
+        many_timeout = many_timeouts[k % (sizeof many_timeouts /
+                                          sizeof *many_timeouts)];
         pids[k] = test_spawn(many_waiter, &p);
+    }
     for (int k = 0; k < WAITERS; k++)
         ck_assert_int_eq(test_wait_byte(p.ready[0], TEST_GUARD_MS), 0);
     for (int64_t r = 1; r <= MANY_ROUNDS; r++) {

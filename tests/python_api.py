@@ -819,6 +819,18 @@ def test_errors(cli, st):
              ["create", "er_x", "--from", objnpy])]:
         expect_error(sc, label, fn, ValueError, tool, "er_x")
 
+    # A NUL would cut a C string short: 'er\0x' must not reach 'er'
+    for label, fn in [
+            ("create('er_x\\0y')", lambda: st.create("er_x\0y", (3,), "int8")),
+            ("view('er_x\\0y', 'er')", lambda: st.view("er_x\0y", "er")),
+            ("store['er\\0[1:]']", lambda: st["er\0[1:]"]),
+            ("remove('er\\0x')", lambda: st.remove("er\0x")),
+            ("load(path with a NUL)", lambda: st.load("er_x", npy + "\0x"))]:
+        e = expect_error(sc, label, fn, ValueError, None, "er_x")
+        C.check("NUL" in str(e) and "\\x00" in str(e),
+                label + ": says where the NUL is", str(e))
+    C.check("er" in st, "remove('er\\0x') left er")
+
     # IndexError
     for label, fn, tool in [
             ("store['er[5]']", lambda: st["er[5]"], ["get", "er[5]"]),

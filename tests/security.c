@@ -172,6 +172,35 @@ START_TEST(shared_with_the_group)
 }
 END_TEST
 
+/* Modes its owner narrowed are kept: opening the store (which root may
+ * do, through the permission bits; others are refused) widens nothing. */
+START_TEST(narrowed_modes_kept)
+{
+    char *file;
+    char *dir = store_with_array(&file);
+    char *data = join(dir, "data"), *cat = join(dir, "catalog.mdb"),
+         *lock = join(dir, "catalog.mdb-lock");
+    ck_assert_int_eq(chmod(cat, 0400), 0);
+    ck_assert_int_eq(chmod(lock, 0400), 0);
+    ck_assert_int_eq(chmod(data, 0500), 0);
+    ndshm_store *st = NULL;
+    int rc = ndshm_store_open(&st, dir, 0);
+    ck_assert_msg(is_root() ? rc == 0 : rc == NDSHM_ESYS, "store_open: %d %s",
+                  rc, rc ? ndshm_errmsg() : "");
+    if (st != NULL)
+        ndshm_store_close(st);
+    ck_assert_uint_eq(mode_of(cat), 0400);
+    ck_assert_uint_eq(mode_of(lock), 0400);
+    ck_assert_uint_eq(mode_of(data), 0500);
+    ck_assert_int_eq(chmod(data, 0700), 0);
+    free(data);
+    free(cat);
+    free(lock);
+    free(file);
+    test_store_remove(dir);
+}
+END_TEST
+
 /* ---- the store directory -------------------------------------------------- */
 
 static const mode_t open_modes[] = {0777, 0702, 01777};
@@ -529,6 +558,7 @@ static Suite *security_suite(void)
     TCase *tc = test_dir_tcase("modes", 30);
     tcase_add_test(tc, private_whatever_the_umask);
     tcase_add_test(tc, shared_with_the_group);
+    tcase_add_test(tc, narrowed_modes_kept);
     suite_add_tcase(s, tc);
 
     tc = test_dir_tcase("store directory", 30);

@@ -193,8 +193,17 @@ def _check(code):
         _raise(code)
 
 
-def _b(text):
-    return text.encode("utf-8") if isinstance(text, str) else text
+def _b(text, what="name"):
+    """text as the C library's bytes.  C strings end at a NUL, so a NUL
+    inside would silently cut the name (or expression, or path) short: it
+    is refused instead, as the tool refuses it."""
+    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    if b"\0" in data:
+        shown = "".join(chr(c) if 0x20 <= c < 0x7f else "\\x%02x" % c
+                        for c in data)
+        raise InvalidError(-1, "invalid %s '%s': it holds a NUL byte"
+                           % (what, shown))
+    return data
 
 
 # ---- dtypes -----------------------------------------------------------------
@@ -296,7 +305,9 @@ class Store:
 
     def __init__(self, path=None):
         st = _c_store_p()
-        _check(_store_open(ctypes.byref(st), _b(path) if path else None, 0))
+        _check(_store_open(ctypes.byref(st),
+                           _b(os.fspath(path), "store directory")
+                           if path else None, 0))
         self._st = st
         self.path = _store_path(st).decode()
 
@@ -319,7 +330,7 @@ class Store:
 
     def _open(self, expr, readonly=False):
         h = _c_array_p()
-        _check(_open(ctypes.byref(h), self._st, _b(expr),
+        _check(_open(ctypes.byref(h), self._st, _b(expr, "expression"),
                      READONLY if readonly else 0))
         return h
 
@@ -359,12 +370,12 @@ class Store:
 
     def view(self, name, expr, readonly=False):
         """Create view name over the window expr denotes ("arr[1:, ::2]")."""
-        _check(_view_create(self._st, _b(name), _b(expr),
+        _check(_view_create(self._st, _b(name), _b(expr, "expression"),
                             READONLY if readonly else 0))
 
     def copy(self, name, expr):
         """Create array name as an independent copy of expr."""
-        _check(_copy(self._st, _b(name), _b(expr), 0))
+        _check(_copy(self._st, _b(name), _b(expr, "expression"), 0))
 
     def remove(self, name):
         """Remove a name (an array's data lives on while views use it)."""
@@ -374,13 +385,13 @@ class Store:
 
     def load(self, name, path):
         """Create array name from a .npy file."""
-        _check(_import(self._st, _b(name), _b(os.fspath(path)), 0))
+        _check(_import(self._st, _b(name), _b(os.fspath(path), "path"), 0))
 
     def save(self, expr, path):
         """Write the window expr as a .npy file."""
         h = self._open(expr, readonly=True)
         try:
-            _check(_export(h, _b(os.fspath(path)), 0))
+            _check(_export(h, _b(os.fspath(path), "path"), 0))
         finally:
             _close(h)
 
