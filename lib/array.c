@@ -24,6 +24,7 @@
 #include "error.h"
 #include "index.h"
 #include "mapping.h"
+#include "progress.h"
 #include "store.h"
 #include "strided.h"
 
@@ -195,8 +196,8 @@ static int copy_init(void *data, void *ctx)
     size_t size = ndshm_dtype_size(f->dtype);
     int64_t strides[NDSHM_MAXDIMS];
     ndshm__contiguous_strides(f->ndim, f->shape, size, strides);
-    ndshm__strided_copy(f->ndim, f->shape, data, strides, f->src,
-                        f->strides ? f->strides : strides, size);
+    ndshm__progress_copy(f->ndim, f->shape, data, strides, f->src,
+                         f->strides ? f->strides : strides, size);
     return 0;
 }
 

@@ -25,6 +25,7 @@
 #include "datafile.h"
 #include "error.h"
 #include "npy.h"
+#include "progress.h"
 #include "store.h"
 
 /* What the catalog says of one data file, and what was found. */
@@ -233,6 +234,7 @@ static int scan_data_dir(struct fsck *f)
         return ndshm__err_sys(errno, "cannot read %s/data", f->env->path);
     }
     rewinddir(d);
+    ndshm__progress_start(f->nfiles, NDSHM_PROGRESS_FILES);
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         const char *name = de->d_name;
@@ -263,6 +265,7 @@ static int scan_data_dir(struct fsck *f)
             continue;
         }
         e->on_disk = true;
+        ndshm__progress_add(1);
         if (e->unreadable)
             e->rebuilt = rebuild_record(f, name, e);
         if (e->unreadable && !e->rebuilt)
@@ -435,6 +438,7 @@ int ndshm_fsck(ndshm_store *st, unsigned flags, ndshm_fsck_fn fn, void *ctx)
     free(f.unlink_after);
     if (rc != 0)
         return rc;
+    ndshm__progress_end(); /* files missing from data/ were never counted */
     if (f.remaining > 0)
         return ndshm__err(NDSHM_ECORRUPT, "%d problem%s remain%s", f.remaining,
                           f.remaining == 1 ? "" : "s",

@@ -230,6 +230,7 @@ NDSHM_API int ndshm_array_create(ndshm_store *st, const char *name,
  * As ndshm_array_create, with the contents copied from data: elements of
  * dtype laid out with strides (bytes, one per dimension), or C-contiguous
  * when strides is NULL.  data must not be NULL unless the array is empty.
+ * flags must be 0.  Errors: those of ndshm_array_create.
  */
 NDSHM_API int ndshm_array_create_from_buffer(ndshm_store *st, const char *name,
                                              ndshm_dtype dtype, int ndim,
@@ -238,7 +239,8 @@ NDSHM_API int ndshm_array_create_from_buffer(ndshm_store *st, const char *name,
                                              const int64_t *strides,
                                              unsigned flags);
 
-/* ndshm_view_create flag: writes through the view are refused. */
+/* ndshm_view_create and ndshm_array_open flag: writes through the view
+ * (or the handle) are refused. */
 #define NDSHM_READONLY 0x1u
 
 /*
@@ -406,7 +408,8 @@ NDSHM_API void ndshm_array_notify(ndshm_array *a);
  * missed: if the version already differs, the call returns at once.
  * timeout is in seconds; negative waits for ever.
  * Works in a fork child too: it only touches the shared mapping.
- * Errors: NDSHM_ETIMEDOUT (*version holds the unchanged version).
+ * Errors: NDSHM_ETIMEDOUT (*version holds the unchanged version),
+ * NDSHM_EINVAL (a NULL handle, a NaN timeout).
  */
 NDSHM_API int ndshm_array_wait(ndshm_array *a, uint64_t seen, double timeout,
                                uint64_t *version);
@@ -436,7 +439,8 @@ NDSHM_API int ndshm_array_wait(ndshm_array *a, uint64_t seen, double timeout,
  */
 NDSHM_API int ndshm_array_lock(ndshm_array *a, int mode, double timeout);
 
-/* Release a's lock; a no-op when it holds none.  Errors: NDSHM_ESYS. */
+/* Release a's lock; a no-op when it holds none.
+ * Errors: NDSHM_EINVAL, NDSHM_EFORKED, NDSHM_ESYS. */
 NDSHM_API int ndshm_array_unlock(ndshm_array *a);
 
 /* ------------------------------------------------------------------------
@@ -493,6 +497,35 @@ NDSHM_API int ndshm_fsck(ndshm_store *st, unsigned flags, ndshm_fsck_fn fn,
  */
 NDSHM_API int ndshm_npy_export(const ndshm_array *a, const char *path,
                                unsigned flags);
+
+/* ------------------------------------------------------------------------
+ * Progress
+ *
+ * Copies, imports, exports and checks of big stores can take seconds.
+ * A program that wants to show how far one has got sets a callback for
+ * its thread; ndshm_copy, ndshm_array_create_from_buffer,
+ * ndshm_npy_import, ndshm_npy_export and ndshm_fsck then call it in that
+ * thread as they go.
+ * ---------------------------------------------------------------------- */
+
+/* What a progress report counts. */
+#define NDSHM_PROGRESS_BYTES 0 /* bytes of data copied */
+#define NDSHM_PROGRESS_FILES 1 /* data files checked (ndshm_fsck) */
+
+/*
+ * Called with done == 0 when an operation starts, then as it advances
+ * (about every 64 MiB of data, or every data file), and with done == total
+ * when it is over, unless it failed.  unit is NDSHM_PROGRESS_BYTES or
+ * NDSHM_PROGRESS_FILES.  It must not call into ndshm.
+ */
+typedef void (*ndshm_progress_fn)(uint64_t done, uint64_t total, int unit,
+                                  void *ctx);
+
+/*
+ * Set the calling thread's progress callback (NULL: none, the default).
+ * Reporting splits big copies into slices: set it only where it is shown.
+ */
+NDSHM_API void ndshm_set_progress(ndshm_progress_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

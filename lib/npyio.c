@@ -20,6 +20,7 @@
 #include "error.h"
 #include "index.h"
 #include "npy.h"
+#include "progress.h"
 #include "strided.h"
 
 /* ---- import ------------------------------------------------------------- */
@@ -57,7 +58,7 @@ static int import_init(void *data, void *ctx)
     } else {
         memcpy(src, dst, sizeof dst);
     }
-    ndshm__strided_copy(h->ndim, h->shape, data, dst, c->src, src, size);
+    ndshm__progress_copy(h->ndim, h->shape, data, dst, c->src, src, size);
     if (h->swap) {
         int64_t count;
         ndshm__shape_size(h->ndim, h->shape, &count);
@@ -189,10 +190,11 @@ int ndshm_npy_export(const ndshm_array *a, const char *path, unsigned flags)
         goto fail;
     }
     memcpy(map, header, hlen);
-    rc = ndshm_array_read(a, map + hlen, NULL);
+    int64_t strides[NDSHM_MAXDIMS];
+    ndshm__contiguous_strides(ndim, shape, ndshm_dtype_size(dtype), strides);
+    ndshm__progress_copy(ndim, shape, map + hlen, strides, ndshm_array_data(a),
+                         ndshm_array_strides(a), ndshm_dtype_size(dtype));
     munmap(map, total);
-    if (rc != 0)
-        goto fail;
     if (close(fd) != 0) {
         fd = -1;
         rc = ndshm__err_sys(errno, "cannot write %s", path);

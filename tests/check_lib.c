@@ -8,7 +8,7 @@ int main(void)
     Suite *(*suites[])(void) = {
         array_suite, catalog_suite, convert_suite, datafile_suite, dtype_suite,
         error_suite, fsck_suite,    index_suite,   mapping_suite,  npy_suite,
-        npyio_suite, store_suite,   strided_suite,
+        npyio_suite, progress_suite, store_suite, strided_suite,
     };
     SRunner *sr = srunner_create(NULL);
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -16,6 +16,7 @@ Suite *index_suite(void);
 Suite *mapping_suite(void);
 Suite *npy_suite(void);
 Suite *npyio_suite(void);
+Suite *progress_suite(void);
 Suite *store_suite(void);
 Suite *strided_suite(void);
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,19 +21,19 @@
  * into two lines (docs/ndshm.1: one line on standard error).  Found by
  * tests/bad_input.py.
  */
-void cli_put_escaped(const char *text)
+void cli_put_escaped(FILE *out, const char *text)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         if (*p >= 0x20 && *p != 0x7f)
-            fputc(*p, stderr);
+            fputc(*p, out);
         else if (*p == '\n')
-            fputs("\\n", stderr);
+            fputs("\\n", out);
         else if (*p == '\t')
-            fputs("\\t", stderr);
+            fputs("\\t", out);
         else if (*p == '\r')
-            fputs("\\r", stderr);
+            fputs("\\r", out);
         else
-            fprintf(stderr, "\\x%02x", *p);
+            fprintf(out, "\\x%02x", *p);
     }
 }
 
@@ -43,7 +44,7 @@ static void vmessage_line(const struct cli *cli, const char *suffix,
     char buf[4096];
     vsnprintf(buf, sizeof buf, fmt, ap);
     fprintf(stderr, "ndshm %s: ", cli->command);
-    cli_put_escaped(buf);
+    cli_put_escaped(stderr, buf);
     fputs(suffix, stderr);
     fputc('\n', stderr);
 }
@@ -238,4 +239,21 @@ int cli_parse(struct cli *cli, int argc, char **argv,
         return -1;
     }
     return npos;
+}
+
+void cli_size_text(uint64_t n, char *buf, size_t len)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB",
+                                        "TiB", "PiB", "EiB"};
+    if (n < 1024) {
+        snprintf(buf, len, "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
+        return;
+    }
+    double v = (double)n / 1024;
+    size_t u = 0;
+    while (u + 1 < sizeof units / sizeof units[0] && v >= 1023.95) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(buf, len, "%.1f %s", v, units[u]);
 }

@@ -6,6 +6,8 @@
 #define NDSHM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "literal.h"
@@ -42,10 +44,11 @@ int cli_parse(struct cli *cli, int argc, char **argv,
               const char *expected);
 
 /*
- * Write text to stderr with control characters escaped ("\n", "\x1b"), so
- * that a message quoting what the user typed stays one line.
+ * Write text to out with control characters escaped ("\n", "\x1b"), so
+ * that a message quoting what the user typed (or a command line, or a
+ * file name) stays one line.
  */
-void cli_put_escaped(const char *text);
+void cli_put_escaped(FILE *out, const char *text);
 
 /* "ndshm COMMAND: <message>" on stderr; returns EXIT_ERROR. */
 int cli_error(const struct cli *cli, const char *fmt, ...)
@@ -81,6 +84,13 @@ void cli_json_string(FILE *out, const char *s);
  * returns -1 when text is not a number of seconds.
  */
 int cli_timeout(struct cli *cli, const char *text, double *seconds);
+
+/*
+ * A size for people: "1.5 GiB", "512 bytes".  One decimal, rounded, and
+ * never "1024.0 KiB": a value that rounds up to the next unit is shown in
+ * it.
+ */
+void cli_size_text(uint64_t n, char *buf, size_t len);
 
 /* Open the store (once); prints the error and returns NULL on failure. */
 ndshm_store *cli_store(struct cli *cli);

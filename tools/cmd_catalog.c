@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "literal.h"
+#include "meter.h"
 
 /* What info shows of one array or view. */
 static void print_info_text(ndshm_array *a, const char *name)
@@ -226,7 +227,9 @@ static void print_problem(const char *problem, int repaired, void *ctx)
     int *counts = ctx;
     counts[0]++;
     counts[1] += repaired != 0;
+    cli_meter_clear();
     printf("%s\n", problem);
+    fflush(stdout); /* before the meter draws over the terminal again */
 }
 
 int cmd_fsck(struct cli *cli, int argc, char **argv)
@@ -240,8 +243,10 @@ int cmd_fsck(struct cli *cli, int argc, char **argv)
     if (st == NULL)
         return EXIT_ERROR;
     int counts[2] = {0, 0}; /* problems found, repaired */
+    cli_meter_begin(cli);
     int rc =
         ndshm_fsck(st, v[0] ? NDSHM_FSCK_REPAIR : 0, print_problem, counts);
+    cli_meter_end();
     if (rc != 0 && rc != NDSHM_ECORRUPT)
         return cli_lib_error(cli, "cannot check %s", ndshm_store_path(st));
     if (counts[0] == 0)

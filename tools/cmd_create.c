@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "literal.h"
+#include "meter.h"
 
 /* "3,4", "(3, 4)", "[3,4]", "5", "()": the dimensions of --shape. */
 static int parse_shape(const char *text, int *ndim, int64_t *shape, char *err,
@@ -160,7 +161,10 @@ int cmd_create(struct cli *cli, int argc, char **argv)
         ndshm_store *st = cli_store(cli);
         if (st == NULL)
             return EXIT_ERROR;
-        if (ndshm_npy_import(st, name, v[FROM], 0) != 0)
+        cli_meter_begin(cli);
+        int rc = ndshm_npy_import(st, name, v[FROM], 0);
+        cli_meter_end();
+        if (rc != 0)
             return cli_lib_error(cli, "cannot create '%s'", name);
         return EXIT_OK;
     }
@@ -206,7 +210,10 @@ int cmd_copy(struct cli *cli, int argc, char **argv)
     ndshm_store *st = cli_store(cli);
     if (st == NULL)
         return EXIT_ERROR;
-    if (ndshm_copy(st, pos[0], pos[1], 0) != 0)
+    cli_meter_begin(cli);
+    int rc = ndshm_copy(st, pos[0], pos[1], 0);
+    cli_meter_end();
+    if (rc != 0)
         return cli_lib_error(cli, "cannot create '%s'", pos[0]);
     return EXIT_OK;
 }

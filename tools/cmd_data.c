@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "format.h"
 #include "literal.h"
+#include "meter.h"
 
 /* Open EXPR; prints the error. */
 static ndshm_array *open_expr(struct cli *cli, const char *expr,
@@ -121,7 +122,10 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     if (a == NULL)
         return EXIT_ERROR;
     int status = EXIT_OK;
-    if (ndshm_npy_export(a, pos[1], 0) != 0)
+    cli_meter_begin(cli);
+    int rc = ndshm_npy_export(a, pos[1], 0);
+    cli_meter_end();
+    if (rc != 0)
         status = cli_lib_error(cli, "cannot export '%s'", pos[0]);
     ndshm_array_close(a);
     return status;

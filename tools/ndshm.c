@@ -153,7 +153,7 @@ int main(int argc, char **argv)
         } else {
             /* escaped: one line, whatever the argument holds */
             fputs("ndshm: unknown option '", stderr);
-            cli_put_escaped(a);
+            cli_put_escaped(stderr, a);
             fputs("' (see 'ndshm --help')\n", stderr);
             return EXIT_USAGE;
         }
@@ -165,7 +165,7 @@ int main(int argc, char **argv)
     const struct command *c = find(argv[k]);
     if (c == NULL) {
         fputs("ndshm: unknown command '", stderr);
-        cli_put_escaped(argv[k]);
+        cli_put_escaped(stderr, argv[k]);
         fputs("' (see 'ndshm --help')\n", stderr);
         return EXIT_USAGE;
     }
