@@ -109,6 +109,9 @@ int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_rm(struct cli *cli, int argc, char **argv);
 int cmd_fsck(struct cli *cli, int argc, char **argv);
 int cmd_wait(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_df(struct cli *cli, int argc, char **argv);
+int cmd_who(struct cli *cli, int argc, char **argv);
 
 /* Print a subcommand's usage: to stdout for --help, else to stderr. */
 void cli_print_usage(const char *command, bool to_stdout);

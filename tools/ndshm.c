@@ -79,6 +79,33 @@ static const struct command commands[] = {
     {"export", cmd_export, "write a window to a .npy file",
      "EXPR FILE.npy\n"
      "Write the window EXPR as a new .npy file (replacing FILE.npy).\n"},
+    {"show", cmd_show, "draw a window as a heatmap",
+     "EXPR [--png FILE [--scale N]] [--watch]\n"
+     "Draw the 2-d (or 1-d: one row) window EXPR as a heatmap in 24-bit\n"
+     "colour, two elements a character cell, shrunk by block means to fit\n"
+     "the terminal; a scale line gives the finite values' min and max.\n"
+     "Complex values are drawn by magnitude, NaN grey, +-inf as max/min.\n"
+     "      --png FILE   write an RGB PNG instead, a pixel an element\n"
+     "      --scale N    N x N pixels an element in the PNG (1 to 64)\n"
+     "  -w, --watch      draw again (or rewrite FILE) at every change of\n"
+     "                   the array, until interrupted\n"},
+    {"df", cmd_df, "show the store's usage",
+     "[--json]\n"
+     "Show the store's usage: how many arrays and views it holds, the\n"
+     "bytes of the arrays' elements (views share them), the space its\n"
+     "files take (headers and the space reserved at create included),\n"
+     "data files no name refers to (leftovers of a crash: see fsck), and\n"
+     "the size and free space of its file system.  Exit status 1 if a\n"
+     "name cannot be opened (the rest is still shown).\n"
+     "  -j, --json       print a JSON object, sizes in bytes\n"},
+    {"who", cmd_who, "list the processes that map an array",
+     "NAME [--json]\n"
+     "List the processes that have NAME's data file mapped: PID, user,\n"
+     "access (rw if a shared writable mapping covers the elements, else r)\n"
+     "and command line.  For a view, the processes that map its base\n"
+     "array's data, through any name.  Processes that cannot be inspected\n"
+     "(other users', unless run as root) are counted on stderr.\n"
+     "  -j, --json       print a JSON list of {pid, user, access, command}\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -16,6 +16,9 @@ Commands:
   wait     wait until an array changes
   fsck     check that the catalog and data files agree
   export   write a window to a .npy file
+  show     draw a window as a heatmap
+  df       show the store's usage
+  who      list the processes that map an array
 
 EXPR is NAME followed by NumPy basic indexing and .T, e.g.
 'arr[1:]', 'frames[-1, ::2]', 'm.T', 'v[..., None]'.
@@ -119,6 +122,9 @@ $ ndshm
 !   wait     wait until an array changes
 !   fsck     check that the catalog and data files agree
 !   export   write a window to a .npy file
+!   show     draw a window as a heatmap
+!   df       show the store's usage
+!   who      list the processes that map an array
 !
 ! EXPR is NAME followed by NumPy basic indexing and .T, e.g.
 ! 'arr[1:]', 'frames[-1, ::2]', 'm.T', 'v[..., None]'.
