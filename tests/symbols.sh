@@ -31,47 +31,8 @@ awk 'NF >= 3 && ($2 == "T" || $2 == "W" || $2 == "i") {
          sub(/@.*/, "", $3); print $3
      }' "$tmp/nm.out" | sort -u >"$tmp/exported"
 
-# The names declared with NDSHM_API: drop preprocessor lines (with their
-# continuation lines) and comments, split the rest into statements at
-# ';', and take the identifier before the first '(' of every statement
-# that carries NDSHM_API.
-awk '
-    cont { cont = /\\$/; next }
-    /^[ \t]*#/ { cont = /\\$/; next }
-    { text = text $0 "\n" }
-    END {
-        out = ""
-        while (text != "") {
-            a = index(text, "/*")
-            b = index(text, "//")
-            if (a == 0 && b == 0) {
-                out = out text
-                break
-            }
-            if (b == 0 || (a != 0 && a < b)) {
-                out = out substr(text, 1, a - 1) " "
-                rest = substr(text, a + 2)
-                j = index(rest, "*/")
-                text = j == 0 ? "" : substr(rest, j + 2)
-            } else {
-                out = out substr(text, 1, b - 1) " "
-                rest = substr(text, b + 2)
-                j = index(rest, "\n")
-                text = j == 0 ? "" : substr(rest, j)
-            }
-        }
-        n = split(out, stmts, ";")
-        for (k = 1; k <= n; k++) {
-            s = " " stmts[k] " "
-            if (s !~ /[^A-Za-z0-9_]NDSHM_API[^A-Za-z0-9_]/) continue
-            p = index(s, "(")
-            if (p == 0) continue
-            head = substr(s, 1, p - 1)
-            sub(/[ \t\n]+$/, "", head)
-            if (match(head, /[A-Za-z_][A-Za-z0-9_]*$/))
-                print substr(head, RSTART, RLENGTH)
-        }
-    }' "$header" | sort -u >"$tmp/declared"
+# The names declared with NDSHM_API (tests/api_names.sh says how).
+sh "$top_srcdir/tests/api_names.sh" functions "$header" >"$tmp/declared"
 
 ndecl=$(wc -l <"$tmp/declared")
 nexp=$(wc -l <"$tmp/exported")

@@ -2,12 +2,14 @@
 # Two separate C programs share one array: the reader maps 'arr' by name,
 # the writer writes through the data pointer of view 'v' = arr[1:], and the
 # reader sees arr[2] change in its own mapping -- no copy, no message.
+# NDSHM_EXAMPLES names another directory holding the two programs (the
+# install test's, built against the installed library).
 set -eu
 : "${NDSHM:?}" "${top_builddir:?}"
 store=$(mktemp -d /dev/shm/ndshm-two.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$store"' EXIT
 export NDSHM_STORE="$store"
-ex="$top_builddir/examples"
+ex="${NDSHM_EXAMPLES:-$top_builddir/examples}"
 
 "$NDSHM" create arr '[1, 2, 3]'
 "$NDSHM" view v 'arr[1:]'

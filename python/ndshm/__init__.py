@@ -45,6 +45,12 @@ def _candidates():
     for build in ("", "build"):
         yield os.path.join(here, "..", "..", build, "lib", ".libs",
                            "libndshm.so")
+    # an installed package: where `make install` put the library
+    try:
+        from . import _installed
+        yield os.path.join(_installed.LIBDIR, "libndshm.so.0")
+    except ImportError:
+        pass
     found = ctypes.util.find_library("ndshm")
     if found:
         yield found
@@ -53,7 +59,7 @@ def _candidates():
 
 def load_library():
     """Load libndshm: $NDSHM_LIBRARY, a build tree beside this package,
-    or the installed library."""
+    the library installed with it, or one the dynamic linker finds."""
     errors = []
     for path in _candidates():
         try:
