@@ -196,6 +196,9 @@ static int copy_init(void *data, void *ctx)
     size_t size = ndshm_dtype_size(f->dtype);
     int64_t strides[NDSHM_MAXDIMS];
     ndshm__contiguous_strides(f->ndim, f->shape, size, strides);
+    int64_t count;
+    ndshm__shape_size(f->ndim, f->shape, &count); /* checked at create */
+    ndshm__progress_start((uint64_t)count * size, NDSHM_PROGRESS_BYTES);
     ndshm__progress_copy(f->ndim, f->shape, data, strides, f->src,
                          f->strides ? f->strides : strides, size);
     return 0;

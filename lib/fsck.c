@@ -401,6 +401,12 @@ static int collect_orphans(struct ndshm_catalog *c, MDB_txn *txn,
 static int fsck_txn(struct ndshm_catalog *c, MDB_txn *txn, void *ctx)
 {
     struct fsck *f = ctx;
+    /* a write that found the map full runs again from the start: forget
+     * what the aborted run found (its buffers are reused) */
+    f->remaining = 0;
+    f->nfiles = 0;
+    f->ndoomed = 0;
+    f->nunlink = 0;
     int rc = ndshm__catalog_walk_files(c, txn, note_file, f);
     if (rc == 0)
         rc = ndshm__catalog_walk_records(c, txn, check_name, f);

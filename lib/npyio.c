@@ -30,6 +30,10 @@ struct import_ctx {
     const unsigned char *src; /* the file's data, mapped */
 };
 
+/* Bytes swapped between two progress reports: a multiple of every
+ * element size. */
+#define SWAP_SLICE ((size_t)64 << 20)
+
 /* Reverse the bytes of every size-byte word in n bytes at p. */
 static void swap_words(unsigned char *p, size_t n, size_t size)
 {
@@ -58,13 +62,21 @@ static int import_init(void *data, void *ctx)
     } else {
         memcpy(src, dst, sizeof dst);
     }
+    int64_t count;
+    ndshm__shape_size(h->ndim, h->shape, &count); /* checked by import */
+    size_t nbytes = (size_t)count * size;
+    /* swapping bytes is a second pass over the data: it counts too */
+    ndshm__progress_start(h->swap ? 2 * (uint64_t)nbytes : nbytes,
+                          NDSHM_PROGRESS_BYTES);
     ndshm__progress_copy(h->ndim, h->shape, data, dst, c->src, src, size);
     if (h->swap) {
-        int64_t count;
-        ndshm__shape_size(h->ndim, h->shape, &count);
         /* a complex number is two floats, each swapped on its own */
         size_t word = ndshm__dtype_kind(h->dtype) == 'c' ? size / 2 : size;
-        swap_words(data, (size_t)count * size, word);
+        for (size_t off = 0; off < nbytes; off += SWAP_SLICE) {
+            size_t n = nbytes - off < SWAP_SLICE ? nbytes - off : SWAP_SLICE;
+            swap_words((unsigned char *)data + off, n, word);
+            ndshm__progress_add(n);
+        }
     }
     return 0;
 }
@@ -192,6 +204,7 @@ int ndshm_npy_export(const ndshm_array *a, const char *path, unsigned flags)
     memcpy(map, header, hlen);
     int64_t strides[NDSHM_MAXDIMS];
     ndshm__contiguous_strides(ndim, shape, ndshm_dtype_size(dtype), strides);
+    ndshm__progress_start((uint64_t)nbytes, NDSHM_PROGRESS_BYTES);
     ndshm__progress_copy(ndim, shape, map + hlen, strides, ndshm_array_data(a),
                          ndshm_array_strides(a), ndshm_dtype_size(dtype));
     munmap(map, total);

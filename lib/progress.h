@@ -21,13 +21,16 @@ void ndshm__progress_add(uint64_t n);
 void ndshm__progress_end(void);
 
 /*
- * ndshm__strided_copy, reporting the bytes copied: with a callback set,
- * the window is copied in slices of about 64 MiB (each still big enough
- * for the streaming stores of strided.c), with a report after each.
- * Starts and ends its own report.
+ * ndshm__strided_copy, adding the bytes copied to the operation's report
+ * (the caller starts it): with a callback set, the window is copied in
+ * slices of at most 64 MiB (each still big enough for the streaming
+ * stores of strided.c), with a report after each.
  */
 void ndshm__progress_copy(int ndim, const int64_t *shape, void *dst,
                           const int64_t *dst_strides, const void *src,
                           const int64_t *src_strides, size_t itemsize);
+
+/* For tests: slices of bytes bytes (0: the default, 64 MiB). */
+void ndshm__progress_set_slice(int64_t bytes);
 
 #endif

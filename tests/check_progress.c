@@ -1,9 +1,10 @@
 /*
  * check_progress.c -- lib/progress.c: the progress callback hears every
  * copy, import, export and check from its start (done 0) to its end (done
- * == total) in slices of at most 64 MiB, and the sliced copies are the
- * same copies: windows reversed and strided, sliced along an inner axis
- * (the outer ones walked index by index) or along the first.  The callback
+ * == total) in slices of at most 64 MiB (or the small slices a test sets),
+ * and the sliced copies are the same copies: windows reversed, strided and
+ * transposed, cut along the first axis, along an inner one with the outer
+ * ones whole, or with the outer ones walked index by index.  The callback
  * is the calling thread's only.
  */
 #include "config.h"
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "ndshm.h"
+#include "progress.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -94,34 +96,117 @@ START_TEST(copy_3d_reversed)
 }
 END_TEST
 
-/* Rows longer than a slice: axis 1 is sliced, axis 0 walked. */
-START_TEST(copy_long_rows)
+/* Every element of window w equals the same element of the C-ordered
+ * copy c (of int8 elements). */
+static void same_elements(const ndshm_array *w, const ndshm_array *c)
 {
-    const int64_t n = (65 << 20) + 3;
-    const int64_t shape[2] = {2, n};
-    create("b", NDSHM_UINT8, 2, shape);
-    ndshm_array *b = test_open("b", 0);
-    uint8_t *p = ndshm_array_data(b);
-    for (int64_t i = 0; i < 2 * n; i++)
-        p[i] = (uint8_t)(i * 7 + i / 251);
+    int ndim = ndshm_array_ndim(w);
+    const int64_t *shape = ndshm_array_shape(w);
+    const int64_t *strides = ndshm_array_strides(w);
+    ck_assert_int_eq(ndshm_array_ndim(c), ndim);
+    const int8_t *src = ndshm_array_data(w), *dst = ndshm_array_data(c);
+    int64_t n = ndshm_array_size(w), idx[NDSHM_MAXDIMS] = {0};
+    for (int64_t e = 0; e < n; e++) {
+        int64_t off = 0;
+        for (int i = 0; i < ndim; i++)
+            off += idx[i] * strides[i];
+        ck_assert_msg(dst[e] == src[off], "element %lld: %d, not %d",
+                      (long long)e, dst[e], src[off]);
+        for (int i = ndim - 1; i >= 0 && ++idx[i] == shape[i]; i--)
+            idx[i] = 0;
+    }
+}
+
+/* expr copied with slices of slice bytes: the copy is the window, and
+ * the reports count its bytes, no step over a slice, at least min_calls. */
+static void sliced_copy(const char *expr, int64_t slice, int min_calls)
+{
     struct calls *c = calloc(1, sizeof *c);
     ck_assert_ptr_nonnull(c);
+    ndshm__progress_set_slice(slice);
     ndshm_set_progress(record, c);
-    int rc = ndshm_copy(test_st, "c", "b[::-1, 1:]", 0);
+    int rc = ndshm_copy(test_st, "c", expr, 0);
     ndshm_set_progress(NULL, NULL);
+    ndshm__progress_set_slice(0);
     ck_assert_msg(rc == 0, "%s", ndshm_errmsg());
-    /* two slices per row: a start and four reports at least */
-    check_calls(c, (uint64_t)(2 * (n - 1)), NDSHM_PROGRESS_BYTES, SLICE, 5);
-
+    ndshm_array *w = test_open(expr, NDSHM_READONLY);
     ndshm_array *cp = test_open("c", NDSHM_READONLY);
-    ck_assert_int_eq(memcmp(ndshm_array_data(cp), p + n + 1, (size_t)n - 1),
-                     0);
-    ck_assert_int_eq(
-        memcmp((uint8_t *)ndshm_array_data(cp) + n - 1, p + 1, (size_t)n - 1),
-        0);
+    check_calls(c, (uint64_t)ndshm_array_size(w), NDSHM_PROGRESS_BYTES,
+                (uint64_t)slice, min_calls);
+    same_elements(w, cp);
     ndshm_array_close(cp);
-    ndshm_array_close(b);
+    ndshm_array_close(w);
+    ck_assert_int_eq(ndshm_remove(test_st, "c"), 0);
     free(c);
+}
+
+/* An int8 array of shape whose elements are a hash of their index. */
+static void create_int8(const char *name, int ndim, const int64_t *shape)
+{
+    create(name, NDSHM_INT8, ndim, shape);
+    ndshm_array *a = test_open(name, 0);
+    int8_t *p = ndshm_array_data(a);
+    for (int64_t i = 0; i < ndshm_array_size(a); i++)
+        p[i] = (int8_t)(i * 7 + i / 251);
+    ndshm_array_close(a);
+}
+
+/* The three ways a window is cut, with slices of 256 bytes. */
+START_TEST(copy_cut_every_way)
+{
+    const int64_t t[2] = {1000, 4};
+    create_int8("t", 2, t);
+    /* axis 1 cut, axis 0 whole in each slice: a transpose stays 2-d */
+    sliced_copy("t.T", 256, 1 + 4 * 1000 / 256);
+    sliced_copy("t[::-3, ::-1].T", 256, 5);
+
+    const int64_t r[3] = {300, 2, 300};
+    create_int8("r", 3, r);
+    /* 600 rows of 300 bytes: axes 0 and 1 walked, axis 2 cut */
+    sliced_copy("r", 256, 1 + 2 * 600);
+    sliced_copy("r[::-1, :, 1:]", 256, 1 + 2 * 600);
+    /* rows that fit: axis 0 cut, the inner axes whole */
+    sliced_copy("r[:, :, ::-150]", 256, 1 + 300 * 2 * 2 / 256);
+    /* a 1-d window cut along its only axis */
+    sliced_copy("r[7, 1]", 256, 2);
+    sliced_copy("r[::-1, 1, 5]", 16, 1 + 300 / 16);
+}
+END_TEST
+
+/* A byte-swapped .npy import counts the swap, a second pass, too. */
+START_TEST(import_counts_the_swap)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/be.npy", test_dir);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    const char head[] = "\x93NUMPY\x01\x00\x76\x00{'descr': '>i4', "
+                        "'fortran_order': False, 'shape': (1000,), }";
+    char buf[128];
+    memset(buf, ' ', sizeof buf);
+    memcpy(buf, head, sizeof head - 1);
+    buf[127] = '\n';
+    ck_assert_uint_eq(fwrite(buf, 1, 128, f), 128);
+    for (int i = 0; i < 1000; i++) {
+        unsigned char be[4] = {0, 0, (unsigned char)(i >> 8),
+                               (unsigned char)i};
+        ck_assert_uint_eq(fwrite(be, 1, 4, f), 4);
+    }
+    ck_assert_int_eq(fclose(f), 0);
+    struct calls c = {.n = 0};
+    ndshm__progress_set_slice(1024);
+    ndshm_set_progress(record, &c);
+    int rc = ndshm_npy_import(test_st, "be", path, 0);
+    ndshm_set_progress(NULL, NULL);
+    ndshm__progress_set_slice(0);
+    ck_assert_msg(rc == 0, "%s", ndshm_errmsg());
+    check_calls(&c, 2 * 4000, NDSHM_PROGRESS_BYTES, 64 << 20, 3);
+    ndshm_array *a = test_open("be", NDSHM_READONLY);
+    const int32_t *v = ndshm_array_data(a);
+    for (int i = 0; i < 1000; i++)
+        ck_assert_int_eq(v[i], i);
+    ndshm_array_close(a);
+    unlink(path);
 }
 END_TEST
 
@@ -206,7 +291,8 @@ Suite *progress_suite(void)
     Suite *s = suite_create("progress");
     TCase *tc = test_store_tcase("progress", 60);
     tcase_add_test(tc, copy_3d_reversed);
-    tcase_add_test(tc, copy_long_rows);
+    tcase_add_test(tc, copy_cut_every_way);
+    tcase_add_test(tc, import_counts_the_swap);
     tcase_add_test(tc, export_and_import);
     tcase_add_test(tc, fsck_counts_files);
     tcase_add_test(tc, callback_is_per_thread);

@@ -3,17 +3,17 @@
 # says, and a program built against the installed copy with nothing but
 # `pkg-config --cflags --libs ndshm` works: the examples, linked shared
 # and static, share an array with the installed tool.  The installed
-# Python package loads the installed library.  `make uninstall` then
-# removes every file it installed.
+# Python package, installed under another prefix, loads the library
+# installed with it.  `make uninstall` then removes every file installed.
 #
 # Run by `make check` with the build tree's install directories in the
 # environment (NDSHM_DIR_*, see Makefile.am); pkg-config sees the staged
 # tree through PKG_CONFIG_SYSROOT_DIR, as a cross or package build does.
 # NDSHM_TEST_LDFLAGS holds what a sanitizer build's programs link with.
 set -eu
-: "${top_srcdir:?}" "${top_builddir:?}" "${NDSHM_DIR_BIN:?}" \
-    "${NDSHM_DIR_LIB:?}" "${NDSHM_DIR_INCLUDE:?}" "${NDSHM_DIR_MAN:?}" \
-    "${NDSHM_DIR_COMPLETION:?}"
+: "${top_srcdir:?}" "${top_builddir:?}" "${NDSHM_PREFIX:?}" \
+    "${NDSHM_DIR_BIN:?}" "${NDSHM_DIR_LIB:?}" "${NDSHM_DIR_INCLUDE:?}" \
+    "${NDSHM_DIR_MAN:?}" "${NDSHM_DIR_COMPLETION:?}"
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
 for tool in pkg-config "$CC"; do
@@ -50,8 +50,10 @@ sonames=$(ls "$dest$NDSHM_DIR_LIB" | grep -c '^libndshm\.so\.[0-9]*$' || true)
 [ "$sonames" = 1 ] || fail "no single libndshm.so.N in $NDSHM_DIR_LIB"
 [ -L "$dest$NDSHM_DIR_LIB/libndshm.so" ] ||
     fail "no libndshm.so development link"
-[ -z "${NDSHM_DIR_PYTHON:-}" ] ||
+if [ -n "${NDSHM_DIR_PYTHON:-}" ]; then
     expect_file "$NDSHM_DIR_PYTHON/ndshm/__init__.py"
+    expect_file "$NDSHM_DIR_PYTHON/ndshm/_installed.py"
+fi
 
 # The installed tool runs, and reports the installed library's version.
 tool="$dest$NDSHM_DIR_BIN/ndshm"
@@ -110,10 +112,38 @@ for kind in "" -static; do
     fi
 done
 
-# The installed Python package finds the installed library by itself.
-if [ -n "${NDSHM_DIR_PYTHON:-}" ] && [ -n "${PYTHON_NUMPY:-}" ]; then
-    got=$(cd "$tmp" && PYTHONPATH="$dest$NDSHM_DIR_PYTHON" \
-        NDSHM_STORE="$store" sh "$top_srcdir/tests/python-test" -c '
+echo "# make uninstall DESTDIR=$dest"
+"$MAKE" -s -C "$top_builddir" uninstall DESTDIR="$dest" >"$tmp/uninstall.log" 2>&1 ||
+    { cat "$tmp/uninstall.log"; fail "make uninstall"; }
+left=$(find "$dest" -type f -o -type l)
+[ -z "$left" ] || fail "make uninstall left: $left"
+
+# Installed elsewhere with `make install prefix=DIR` (no DESTDIR: the
+# files are where they say they are), the Python package loads the
+# library installed with it, through its _installed.py, with no help from
+# LD_LIBRARY_PATH or NDSHM_LIBRARY.  Only when every directory is under
+# the prefix, so that nothing lands outside DIR.
+under_prefix=yes
+for d in "$NDSHM_DIR_BIN" "$NDSHM_DIR_LIB" "$NDSHM_DIR_INCLUDE" \
+    "$NDSHM_DIR_MAN" "$NDSHM_DIR_COMPLETION" "${NDSHM_DIR_PYTHON:-}"; do
+    case $d in
+    "$NDSHM_PREFIX"/* | "") ;;
+    *) under_prefix=no ;;
+    esac
+done
+inst="$tmp/inst"
+if [ "$under_prefix" = no ]; then
+    echo "note: a directory lies outside the prefix; no install elsewhere"
+elif [ -n "${NDSHM_DIR_PYTHON:-}" ] && [ -n "${PYTHON_NUMPY:-}" ]; then
+    echo "# make install prefix=$inst"
+    "$MAKE" -s -C "$top_builddir" install prefix="$inst" \
+        >"$tmp/install2.log" 2>&1 ||
+        { cat "$tmp/install2.log"; echo "FAIL: make install prefix="; exit 1; }
+    libdir="$inst${NDSHM_DIR_LIB#"$NDSHM_PREFIX"}"
+    pydir="$inst${NDSHM_DIR_PYTHON#"$NDSHM_PREFIX"}"
+    got=$(cd "$tmp" && env -u LD_LIBRARY_PATH -u NDSHM_LIBRARY \
+        PYTHONPATH="$pydir" NDSHM_STORE="$store" \
+        sh "$top_srcdir/tests/python-test" -c '
 import ndshm, numpy
 st = ndshm.Store()
 st.create_from("py", numpy.arange(3))
@@ -122,19 +152,22 @@ print(st["py"].tolist())
 print(ndshm.load_library()._name)
 ') || fail "the installed Python package does not work"
     echo "$got" | sed 's/^/# python: /'
-    echo "$got" | sed -n 1p | grep -q "^$dest$NDSHM_DIR_PYTHON/ndshm/" ||
+    [ "$(echo "$got" | sed -n 1p)" = "$pydir/ndshm/__init__.py" ] ||
         fail "python imported ndshm from elsewhere"
     [ "$(echo "$got" | sed -n 2p)" = "[0, 1, 2]" ] ||
         fail "the installed Python package read the wrong values"
-    echo "$got" | sed -n 3p | grep -q "libndshm\.so\.[0-9]" ||
-        fail "the installed Python package loaded another library"
+    lib=$(echo "$got" | sed -n 3p)
+    case $lib in
+    "$libdir"/libndshm.so.[0-9]*) [ -f "$lib" ] ||
+        fail "the Python package loaded $lib, which does not exist" ;;
+    *) fail "the Python package loaded $lib, not the library in $libdir" ;;
+    esac
+    "$MAKE" -s -C "$top_builddir" uninstall prefix="$inst" \
+        >"$tmp/uninstall2.log" 2>&1 ||
+        { cat "$tmp/uninstall2.log"; fail "make uninstall prefix="; }
+    left=$(find "$inst" -type f -o -type l)
+    [ -z "$left" ] || fail "make uninstall prefix= left: $left"
 fi
-
-echo "# make uninstall DESTDIR=$dest"
-"$MAKE" -s -C "$top_builddir" uninstall DESTDIR="$dest" >"$tmp/uninstall.log" 2>&1 ||
-    { cat "$tmp/uninstall.log"; fail "make uninstall"; }
-left=$(find "$dest" -type f -o -type l)
-[ -z "$left" ] || fail "make uninstall left: $left"
 
 [ "$failures" = 0 ] || exit 1
 echo "PASS"

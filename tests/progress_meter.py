@@ -30,14 +30,17 @@ FILES = re.compile(r"ndshm (\w+): (\d+) of (\d+) files \((\d+)%\)"
                    r"(?:, ([\w ]+) left)?$")
 
 
-def run_on_pty(st, args, after):
-    """Run ndshm ARGS with stderr on a pty; (status, stdout, stderr)."""
+def run_on_pty(st, args, after, both=False):
+    """Run ndshm ARGS with stderr on a pty (and stdout too, with both: then
+    the third value is what the terminal shows of the two); (status,
+    stdout, stderr)."""
     env = dict(st.env)
     env.pop("NDSHM_PROGRESS_AFTER", None)
     if after is not None:
         env["NDSHM_PROGRESS_AFTER"] = after
     master, slave = pty.openpty()
-    p = subprocess.Popen([NDSHM, *args], env=env, stdout=subprocess.PIPE,
+    p = subprocess.Popen([NDSHM, *args], env=env,
+                         stdout=slave if both else subprocess.PIPE,
                          stderr=slave)
     os.close(slave)
     err = b""
@@ -49,7 +52,7 @@ def run_on_pty(st, args, after):
         if not chunk:
             break
         err += chunk
-    out = p.stdout.read()
+    out = b"" if both else p.stdout.read()
     status = p.wait()
     os.close(master)
     # the terminal turns "\n" into "\r\n"
@@ -127,15 +130,19 @@ def main():
                     "fsck's report stays on stdout", out)
 
         with C.section("fsck's problems are not drawn over"):
+            # stdout on the same terminal: each problem must start a line
+            # of its own, the meter's line cleared before it
             leftover = os.path.join(st.path, "data", "00000000000000ff.npy")
             with open(leftover, "wb") as f:
                 f.write(b"x")
-            status, out, err = run_on_pty(st, ["fsck"], "0")
+            status, _, screen = run_on_pty(st, ["fsck"], "0", both=True)
             os.unlink(leftover)
             C.equal(status, 1, "fsck finds the leftover")
-            C.check("leftover data file 00000000000000ff.npy" in out,
-                    "the problem is on stdout", out)
-            check_meter(err, "fsck", "2", unit="files")
+            shown = [ln.split("\r\033[K")[-1] for ln in screen.split("\n")]
+            C.check(any(ln.startswith("leftover data file 00000000000000ff"
+                                      ".npy") for ln in shown),
+                    "the problem starts a line of the terminal", repr(screen))
+
 
         with C.section("silent when quick"):
             # the default delay: a second, far longer than this copy
@@ -155,14 +162,23 @@ def main():
             C.equal((p.returncode, p.stdout, p.stderr), (0, "", ""),
                     "export with stderr a pipe prints nothing")
 
-        with C.section("an error on a terminal is one line"):
-            status, out, err = run_on_pty(st, ["copy", "big", "big"], "0")
-            C.equal(status, 1, "copy to a taken name fails")
-            lines = err.split("\n")
-            C.check(any(re.fullmatch(r"ndshm copy: cannot create 'big': "
-                                     r"'big' already exists", ln)
-                        for ln in lines),
-                    "the error is a line of its own", repr(err))
+        with C.section("an error after the meter is a line of its own"):
+            # the data is written, then the rename onto a directory fails
+            target = st.file("a_directory")
+            os.mkdir(target)
+            with open(os.path.join(target, "keep"), "w") as f:
+                f.write("x")
+            status, out, err = run_on_pty(st, ["export", "big", target], "0")
+            C.equal(status, 1, "export onto a directory fails")
+            check_meter(err.rsplit("ndshm export: cannot", 1)[0], "export",
+                        "192.0 MiB")
+            C.check(re.search(r"\nndshm export: cannot export 'big': "
+                              r"cannot write [^\n]*a_directory: [^\n]+\n$",
+                              err),
+                    "the error is a line of its own", repr(err[-300:]))
+            C.equal([n for n in os.listdir(st.scratch)
+                     if n.startswith(".ndshm-export")], [],
+                    "no temporary file left beside it")
     return C.close()
 
 

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,4 +257,54 @@ void cli_size_text(uint64_t n, char *buf, size_t len)
         u++;
     }
     snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+int cli_names_add(struct cli_names *ns, const char *s)
+{
+    if (ns->n == ns->cap) {
+        size_t cap = ns->cap ? 2 * ns->cap : 16;
+        char **p = NULL;
+        if (cap <= SIZE_MAX / sizeof *p)
+            p = realloc(ns->v, cap * sizeof *p);
+        if (p == NULL)
+            return CLI_NAMES_NOMEM;
+        ns->v = p;
+        ns->cap = cap;
+    }
+    if ((ns->v[ns->n] = strdup(s)) == NULL)
+        return CLI_NAMES_NOMEM;
+    ns->n++;
+    return 0;
+}
+
+int cli_names_collect(const char *name, void *ctx)
+{
+    return cli_names_add(ctx, name);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void cli_names_sort(struct cli_names *ns)
+{
+    if (ns->n > 1)
+        qsort(ns->v, ns->n, sizeof *ns->v, compare_names);
+}
+
+ptrdiff_t cli_names_find(const struct cli_names *ns, const char *s)
+{
+    if (ns->n == 0)
+        return -1;
+    char **hit = bsearch(&s, ns->v, ns->n, sizeof *ns->v, compare_names);
+    return hit ? hit - ns->v : -1;
+}
+
+void cli_names_free(struct cli_names *ns)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        free(ns->v[i]);
+    free(ns->v);
+    *ns = (struct cli_names){NULL, 0, 0};
 }

@@ -92,6 +92,30 @@ int cli_timeout(struct cli *cli, const char *text, double *seconds);
  */
 void cli_size_text(uint64_t n, char *buf, size_t len);
 
+/* A growable list of strings: a store's names, a directory's entries. */
+struct cli_names {
+    char **v;
+    size_t n, cap;
+};
+
+/* What cli_names_add returns out of memory: positive, so that ndshm_list,
+ * which passes its callback's value on, tells it from its own errors. */
+#define CLI_NAMES_NOMEM 1
+
+/* Append a copy of s: 0, or CLI_NAMES_NOMEM (s is then not added). */
+int cli_names_add(struct cli_names *ns, const char *s);
+
+/* An ndshm_list callback collecting the names into ctx, a cli_names. */
+int cli_names_collect(const char *name, void *ctx);
+
+/* Sort the names bytewise (strcmp). */
+void cli_names_sort(struct cli_names *ns);
+
+/* Where s is in the sorted names, or -1. */
+ptrdiff_t cli_names_find(const struct cli_names *ns, const char *s);
+
+void cli_names_free(struct cli_names *ns);
+
 /* Open the store (once); prints the error and returns NULL on failure. */
 ndshm_store *cli_store(struct cli *cli);
 

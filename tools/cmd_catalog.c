@@ -104,28 +104,6 @@ int cmd_info(struct cli *cli, int argc, char **argv)
     return EXIT_OK;
 }
 
-struct names {
-    char **v;
-    size_t n, cap;
-};
-
-static int add_name(const char *name, void *ctx)
-{
-    struct names *ns = ctx;
-    if (ns->n == ns->cap) {
-        size_t cap = ns->cap ? 2 * ns->cap : 16;
-        char **p = realloc(ns->v, cap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        ns->v = p;
-        ns->cap = cap;
-    }
-    if ((ns->v[ns->n] = strdup(name)) == NULL)
-        return -1;
-    ns->n++;
-    return 0;
-}
-
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
     static const struct cli_opt opts[] = {{"json", 'j', false},
@@ -136,10 +114,10 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     ndshm_store *st = cli_store(cli);
     if (st == NULL)
         return EXIT_ERROR;
-    struct names ns = {NULL, 0, 0};
-    int rc = ndshm_list(st, add_name, &ns);
+    struct cli_names ns = {NULL, 0, 0};
+    int rc = ndshm_list(st, cli_names_collect, &ns);
     int status = EXIT_OK;
-    if (rc == -1)
+    if (rc == CLI_NAMES_NOMEM)
         status = cli_error(cli, "cannot list: out of memory");
     else if (rc != 0)
         status = cli_lib_error(cli, "cannot list");
@@ -187,9 +165,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     }
     if (status == EXIT_OK && json)
         puts("]");
-    for (size_t i = 0; i < ns.n; i++)
-        free(ns.v[i]);
-    free(ns.v);
+    cli_names_free(&ns);
     return status != EXIT_OK ? status : failed;
 }
 

@@ -53,48 +53,6 @@ static void size_text(uint64_t n, char *buf, size_t len)
         snprintf(buf + used, len - used, " (%" PRIu64 " bytes)", n);
 }
 
-/* A growable list of strings. */
-struct strings {
-    char **v;
-    size_t n, cap;
-};
-
-/* Append a copy of s; -1 when out of memory (s is then not added). */
-static int strings_add(struct strings *ss, const char *s)
-{
-    if (ss->n == ss->cap) {
-        size_t cap = ss->cap ? 2 * ss->cap : 16;
-        char **p = NULL;
-        if (cap <= SIZE_MAX / sizeof *p)
-            p = realloc(ss->v, cap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        ss->v = p;
-        ss->cap = cap;
-    }
-    if ((ss->v[ss->n] = strdup(s)) == NULL)
-        return -1;
-    ss->n++;
-    return 0;
-}
-
-static int strings_add_fn(const char *name, void *ctx)
-{
-    return strings_add(ctx, name);
-}
-
-static void strings_free(struct strings *ss)
-{
-    for (size_t i = 0; i < ss->n; i++)
-        free(ss->v[i]);
-    free(ss->v);
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* ---- df ----------------------------------------------------------------- */
 
 struct usage {
@@ -202,7 +160,7 @@ static bool tmp_of_live_process(const char *name)
 }
 
 /* The names in the directory open as fd (which stays open), sorted. */
-static int read_dir_names(int fd, struct strings *out)
+static int read_dir_names(int fd, struct cli_names *out)
 {
     int dup_fd = dup(fd);
     DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -217,7 +175,7 @@ static int read_dir_names(int fd, struct strings *out)
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        if (strings_add(out, de->d_name) != 0) {
+        if (cli_names_add(out, de->d_name) != 0) {
             rc = -1;
             errno = ENOMEM;
             break;
@@ -230,7 +188,7 @@ static int read_dir_names(int fd, struct strings *out)
     closedir(d);
     errno = saved;
     if (rc == 0 && out->n > 1)
-        qsort(out->v, out->n, sizeof *out->v, compare_strings);
+        cli_names_sort(out);
     return rc;
 }
 
@@ -242,8 +200,8 @@ static int read_dir_names(int fd, struct strings *out)
  * when a total overflows: then nothing should be shown.
  */
 static int count_names(struct cli *cli, ndshm_store *st,
-                       const struct strings *names, const char *data_dir,
-                       const struct strings *files, bool *referenced,
+                       const struct cli_names *names, const char *data_dir,
+                       const struct cli_names *files, bool *referenced,
                        struct usage *u)
 {
     int status = EXIT_OK;
@@ -279,11 +237,9 @@ static int count_names(struct cli *cli, ndshm_store *st,
         const char *path = ndshm_array_path(a);
         if (strncmp(path, data_dir, dir_len) == 0 && path[dir_len] == '/') {
             const char *key = path + dir_len + 1;
-            char **hit = files->n ? bsearch(&key, files->v, files->n,
-                                            sizeof *files->v, compare_strings)
-                                  : NULL;
-            if (hit)
-                referenced[hit - files->v] = true;
+            ptrdiff_t hit = cli_names_find(files, key);
+            if (hit >= 0)
+                referenced[hit] = true;
         }
         ndshm_array_close(a);
     }
@@ -296,7 +252,7 @@ static int count_names(struct cli *cli, ndshm_store *st,
  * its name: it is simply not counted.  -1 when a total overflows.
  */
 static int count_files(struct cli *cli, const char *store_path, int dir_fd,
-                       int data_fd, const struct strings *files,
+                       int data_fd, const struct cli_names *files,
                        const bool *referenced, struct usage *u)
 {
     int status = EXIT_OK;
@@ -407,7 +363,7 @@ int cmd_df(struct cli *cli, int argc, char **argv)
         return EXIT_ERROR;
     const char *sp = ndshm_store_path(st);
     struct usage u = {0};
-    struct strings files = {NULL, 0, 0}, names = {NULL, 0, 0};
+    struct cli_names files = {NULL, 0, 0}, names = {NULL, 0, 0};
     bool *referenced = NULL;
     char *data_dir = NULL;
     int data_fd = -1, status = EXIT_OK;
@@ -433,9 +389,10 @@ int cmd_df(struct cli *cli, int argc, char **argv)
         goto out;
     }
     snprintf(data_dir, len, "%s/data", sp);
-    int rc = ndshm_list(st, strings_add_fn, &names);
+    int rc = ndshm_list(st, cli_names_collect, &names);
     if (rc != 0) {
-        status = rc == -1 ? cli_error(cli, "cannot list: out of memory")
+        status = rc == CLI_NAMES_NOMEM
+                     ? cli_error(cli, "cannot list: out of memory")
                           : cli_lib_error(cli, "cannot list");
         goto out;
     }
@@ -481,8 +438,8 @@ out:
     free(u.fs_mount);
     free(data_dir);
     free(referenced);
-    strings_free(&files);
-    strings_free(&names);
+    cli_names_free(&files);
+    cli_names_free(&names);
     if (data_fd >= 0)
         close(data_fd);
     if (dir_fd >= 0)

@@ -48,7 +48,7 @@ def _candidates():
     # an installed package: where `make install` put the library
     try:
         from . import _installed
-        yield os.path.join(_installed.LIBDIR, "libndshm.so.0")
+        yield os.path.join(_installed.LIBDIR, _installed.SONAME)
     except ImportError:
         pass
     found = ctypes.util.find_library("ndshm")
