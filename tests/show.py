@@ -37,8 +37,22 @@ test computes it from its definition (docs/ndshm.1, tools/heatmap.c):
 5. --watch with stdout a pipe: the first frame (ESC[H ESC[2J ...), a change
    by `ndshm set`, the second frame (ESC[H ...) with the changed cell's new
    colour and the rest as before; SIGWINCH draws it again; then SIGINT:
-   exit status 0, ESC[0m last.
+   exit status 0, ESC[0m last.  SIGHUP and SIGQUIT end it the same way,
+   and after each stop the array's count of waiters (in its control block,
+   docs/FORMAT.md) is back to 0.  With COLUMNS from 30 down to 3 no line
+   is wider than the terminal: the header is cut with an ellipsis, the
+   scale line is the first of the documented choices that fits (the bar
+   as wide as fits, at least 2 cells; then no NaN legend; then no bar, no
+   max, no min), and the picture is as always.  On a pseudo-terminal that
+   is not read, a second SIGINT during the stuck write ends the process by
+   SIGINT, with the colours reset and the cursor shown last.
    --watch --png rewrites the file at a change; SIGTERM ends it, status 0.
+6. Long windows: rows much longer than the 65536 elements read at a time
+   (1-d, strided, reversed, complex, 2-d, exactly 65536 and 65537), the
+   block edges not on chunk edges, drawn on the terminal and in PNG files
+   exactly as above; and (not under valgrind or sanitizers) the peak RSS
+   of drawing a 16-million-element int8 window stays under 48 MiB more
+   than a tiny window's, where reading the row whole took 144 MiB more.
 
 When the tool was built without libpng, the PNG checks are replaced by a
 check of its one-line refusal.  Run as `python3 tests/show.py [--keep]`
@@ -555,6 +569,12 @@ def terminal_section(checks, st, arrs):
         checks.check(out.endswith("\n"), expr + ": output ends a line")
         check_drawing(checks, out.split("\n")[:-1], expr, fn(arrs), 200,
                       100, expr)
+    # a tab is whitespace in an index; the header shows it escaped, as
+    # every message does (a newline would be "\\n")
+    status, out, err = run(st, "show", "i[\t::2]")
+    if checks.equal((status, err), (0, ""), "a tab in EXPR: exit 0"):
+        check_drawing(checks, out.split("\n")[:-1], "i[\\t::2]",
+                      arrs["i"][::2], 200, 100, "a tab in EXPR")
 
 
 def downsample_section(checks, st):
@@ -593,6 +613,89 @@ def downsample_section(checks, st):
         if checks.equal((status, err), (0, ""), what + ": exit 0"):
             check_drawing(checks, out.split("\n")[:-1], expr, window,
                           columns, lines, what)
+
+
+CHUNK = 65536  # elements show reads at a time (tools/cmd_show.c)
+
+
+def long_section(checks, st, png):
+    """Rows of many chunks, drawn exactly, and in bounded memory."""
+    gen = np.random.default_rng(11)
+    n = 4 * CHUNK + 37
+    long1 = gen.normal(size=n) * 100
+    # NaN and infinities on both sides of chunk edges, one lone +inf
+    for i in (CHUNK - 1, CHUNK, 3 * CHUNK + 1):
+        long1[i] = np.nan
+    long1[2 * CHUNK - 1] = -np.inf
+    long1[2 * CHUNK] = np.inf
+    long1[n - 1] = 1e4  # the largest value, in the last chunk
+    wide = gen.integers(-50, 50, size=(3, 2 * CHUNK + 5)).astype(np.int32)
+    zc = (gen.normal(size=CHUNK + 901)
+          + 1j * gen.normal(size=CHUNK + 901)).astype(np.complex64)
+    ramp = np.arange(CHUNK + 1, dtype=np.int16) % 1000
+    for name, arr in (("long1", long1), ("wide", wide), ("zc", zc),
+                      ("ramp", ramp)):
+        create(st, name, arr)
+    windows = [
+        ("long1", long1, 200),          # k = 1311: chunk edges in blocks
+        ("long1", long1, 173),          # k = 1516 (and so on)
+        ("long1[7::3]", long1[7::3], 200),
+        ("long1[::-1]", long1[::-1], 97),
+        ("wide[:, ::-1]", wide[:, ::-1], 200),
+        ("wide.T[5:-5].T", wide.T[5:-5].T, 151),
+        ("zc", zc, 200),
+        ("ramp", ramp, 200),            # 65537: one element past a chunk
+        ("ramp[1:]", ramp[1:], 199),    # exactly one chunk
+    ]
+    for expr, window, columns in windows:
+        what = "%s at %d columns" % (expr, columns)
+        status, out, err = run(st, "show", expr, columns=columns, lines=40)
+        if checks.equal((status, err), (0, ""), what + ": exit 0"):
+            check_drawing(checks, out.split("\n")[:-1], expr, window,
+                          columns, 40, what)
+    if png:
+        for expr, window in (("long1[7::3]", long1[7::3]),
+                             ("wide[:, ::-1]", wide[:, ::-1]),
+                             ("zc", zc)):
+            path = st.file("long.png")
+            status, out, err = run(st, "show", expr, "--png", path)
+            if checks.equal((status, out, err), (0, "", ""),
+                            expr + " --png: exit 0, silent"):
+                check_png(checks, path, window, 1, expr + " --png")
+
+    # memory: what the tool's peak RSS grows by from a tiny window to 16
+    # million int8 elements (16 MiB of pages mapped and read).  Reading
+    # the row whole took 9 bytes an element more (the row gathered, and
+    # as float64): 144 MiB.
+    if os.environ.get("NDSHM_UNDER_VALGRIND") or \
+            os.environ.get("NDSHM_ASAN_RUNTIME"):
+        print("NOTE: the peak RSS check is skipped under valgrind or "
+              "sanitizers")
+        return
+    st.run("create", "tiny", "--shape", "3", "--dtype", "int8")
+    st.run("create", "huge1", "--shape", "16000000", "--dtype", "int8")
+
+    def peak_kib(expr):
+        # a fresh Python runs the tool, so that RUSAGE_CHILDREN is the
+        # tool's alone
+        env = dict(st.env, COLUMNS="200", LINES="40")
+        p = subprocess.run(
+            [sys.executable, "-c",
+             "import resource, subprocess, sys\n"
+             "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+             "print(p.returncode, resource.getrusage("
+             "resource.RUSAGE_CHILDREN).ru_maxrss)",
+             NDSHM, "show", expr], env=env, capture_output=True, text=True,
+            timeout=TIMEOUT)
+        status, kib = p.stdout.split()
+        checks.equal((int(status), p.stderr), (0, ""),
+                     "show %s for the RSS: exit 0" % expr)
+        return int(kib)
+
+    small, big = peak_kib("tiny"), peak_kib("huge1")
+    checks.check(big - small < 48 * 1024,
+                 "16 million int8 elements: peak RSS %d KiB over a tiny "
+                 "window's, want under 48 MiB" % (big - small))
 
 
 def error_section(checks, st, png):
@@ -731,6 +834,14 @@ def png_failure_section(checks, st):
 
 # ---- --watch ----------------------------------------------------------------
 
+def default_stop_signals():
+    """SIGINT and SIGQUIT as they should be for the tool: a test started
+    with `&` by a shell without job control has them ignored, and show
+    rightly leaves an ignored signal ignored."""
+    for sig in (signal.SIGINT, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 class Watch:
     """`ndshm show ... --watch` with stdout a pipe."""
 
@@ -738,7 +849,8 @@ class Watch:
         env = dict(st.env, COLUMNS=str(columns), LINES=str(lines))
         self.proc = subprocess.Popen([NDSHM, "show", *args, "--watch"],
                                      env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE,
+                                     preexec_fn=default_stop_signals)
         self.buf = b""
 
     def read_until(self, marker, timeout=TIMEOUT):
@@ -793,6 +905,153 @@ def frame_lines(checks, frame, first, what):
             for line in lines]
 
 
+def waiters(st, name):
+    """The array's count of waiters: the u32 at offset 72 of its control
+    block, the last 4096 bytes of its data file (docs/FORMAT.md)."""
+    path = st.json("info", "--json", name)["path"]
+    with open(path, "rb") as f:
+        f.seek(os.fstat(f.fileno()).st_size - 4096 + 72)
+        return struct.unpack("<I", f.read(4))[0]
+
+
+def check_stop(checks, st, name, sig, what):
+    """Start --watch on name, wait until it sleeps on the array (the
+    waiter count is 1), stop it with sig: exit 0, silent, ESC[0m last,
+    and the count back to 0."""
+    watch = Watch(st, name)
+    try:
+        watch.read_until(b"\x1b[J")
+        deadline = time.monotonic() + TIMEOUT
+        while waiters(st, name) != 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        checks.equal(waiters(st, name), 1, what + ": one waiter while "
+                     "it waits")
+        status, rest, err = watch.stop(sig)
+        checks.equal((status, err), (0, ""), what + ": exit 0, no message")
+        checks.equal(rest, "\x1b[0m", what + ": the colours reset, last")
+        checks.equal(waiters(st, name), 0, what + ": no waiter left")
+    finally:
+        watch.kill()
+
+
+def scale_choices(rng):
+    """The scale lines the documentation allows, most preferred first, as
+    (visible width, words, bar colours)."""
+    legend, grey = (["nan"], [GREY]) if rng.nan else ([], [])
+    if rng.finite == 0:
+        words = ["no", "finite", "values"]
+        out = [(16 + 7, words + legend, grey)] if rng.nan else []
+        return out + [(16, words, []), (0, [], [])]
+    lo, hi = "%.6g" % rng.lo, "%.6g" % rng.hi
+    flat = not rng.hi > rng.lo
+
+    def bar(cells):
+        return [colour(0.5 if flat else i / (cells - 1))
+                for i in range(cells)]
+    out = []
+    for extra in ([7] if rng.nan else []) + [0]:
+        for cells in range(BAR_CELLS, 1, -1):
+            out.append((len(lo) + 1 + cells + 1 + len(hi) + extra,
+                        [lo, hi] + (legend if extra else []),
+                        bar(cells) + (grey if extra else [])))
+    return out + [(len(lo) + 1 + len(hi), [lo, hi], []),
+                  (len(lo), [lo], []), (0, [], [])]
+
+
+def check_narrow(checks, st, expr, window, columns, what):
+    """A --watch frame on a terminal of columns: no line wider, the header
+    cut with an ellipsis, the scale line the first choice that fits, the
+    picture as always."""
+    lines = 12
+    watch = Watch(st, expr, columns=columns, lines=lines)
+    try:
+        out = frame_lines(checks, watch.read_until(b"\x1b[J"), True, what)
+        watch.stop(signal.SIGINT)
+    finally:
+        watch.kill()
+    COUNTS["frames"] += 1
+    widths = [len(strip_escapes(line)) for line in out]
+    checks.check(max(widths) <= columns, "%s: no line wider than %d "
+                 "columns" % (what, columns), repr(widths))
+    rows = as_float(window)
+    rng = Range(rows)
+    k = fit_factor(len(rows), len(rows[0]), columns, lines)
+    want = expected_cells(shrink(rows, k) if k > 1 else rows, rng)
+    if not checks.equal(len(out), len(want) + 2, what + ": line count"):
+        return
+    header = header_text(expr, window, k)
+    if len(header) > columns:
+        header = header[:columns - 1] + "\u2026"
+    checks.equal(strip_escapes(out[0]), header, what + ": header")
+    checks.equal([parse_cells(line) for line in out[1:-1]], want,
+                 what + ": picture")
+    COUNTS["cells"] += sum(len(line) for line in want)
+    width, words, bar = next(c for c in scale_choices(rng)
+                             if c[0] <= columns)
+    checks.equal((strip_escapes(out[-1]).split(), bar_colours(out[-1])),
+                 (words, bar), what + ": scale line")
+
+
+def check_second_signal(checks, st, name):
+    """On a pseudo-terminal that is not read, the frame's write sticks;
+    SIGINT is noted, a second one ends the process by SIGINT, and the
+    colours are reset and the cursor shown before it goes."""
+    import fcntl
+    import pty
+    import termios
+    master, slave = pty.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ,
+                    struct.pack("HHHH", 100, 200, 0, 0))
+        # not under valgrind: a process ended by a signal still holds
+        # its memory, which memcheck would report as lost
+        tool = os.environ.get("NDSHM_UNDER_VALGRIND") or NDSHM
+        proc = subprocess.Popen([tool, "show", name, "--watch"],
+                                env=st.env, stdout=slave,
+                                stderr=subprocess.PIPE,
+                                preexec_fn=default_stop_signals)
+    finally:
+        os.close(slave)
+    got = b""
+    try:
+        # the cursor hidden: the signals are caught by now
+        while b"\x1b[?25l" not in got:
+            if not select.select([master], [], [], TIMEOUT)[0]:
+                raise AssertionError("no output from show on a pty")
+            got += os.read(master, 1024)
+        time.sleep(0.3)  # the frame's write fills the pty and sticks
+        checks.equal(proc.poll(), None, "a pty that is not read: still "
+                     "writing")
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        checks.equal(proc.poll(), None, "the first SIGINT waits for the "
+                     "write")
+        proc.send_signal(signal.SIGINT)
+        while True:
+            if not select.select([master], [], [], TIMEOUT)[0]:
+                raise AssertionError("show on a pty: no end")
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the last writer has gone
+                break
+            if not chunk:
+                break
+            got += chunk
+        status = proc.wait(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+        err = proc.stderr.read().decode("utf-8", "replace")
+        proc.stderr.close()
+    checks.equal((status, err), (-signal.SIGINT, ""),
+                 "a second SIGINT ends it by SIGINT")
+    checks.check(got.endswith(b"\x1b[0m\x1b[?25h"), "a second SIGINT: the"
+                 " colours reset and the cursor shown, last",
+                 repr(got[-40:]))
+
+
 def watch_section(checks, st, png):
     w = np.arange(16, dtype=np.float64).reshape(4, 4)
     create(st, "w", w)
@@ -822,8 +1081,31 @@ def watch_section(checks, st, png):
         status, rest, err = watch.stop(signal.SIGINT)
         checks.equal((status, err), (0, ""), "SIGINT: exit 0, no message")
         checks.equal(rest, "\x1b[0m", "SIGINT: the colours reset, last")
+        checks.equal(waiters(st, "w"), 0, "SIGINT: no waiter left")
     finally:
         watch.kill()
+    # the terminal closed, or quit: the same clean end
+    for sig in (signal.SIGHUP, signal.SIGQUIT, signal.SIGTERM):
+        check_stop(checks, st, "w", sig, sig.name)
+
+    # a narrow terminal: nothing wraps, which would scroll the screen
+    gen = np.random.default_rng(5)
+    narrow = gen.normal(size=(9, 70))
+    narrow[4, 4] = np.nan
+    name = "a_rather_long_name_for_a_header"
+    create(st, name, narrow)
+    create(st, "nofinite", np.array([np.nan, np.inf, np.nan]))
+    for columns in (30, 24, 20, 18, 12, 5, 3):
+        check_narrow(checks, st, name + "[:, ::-1]", narrow[:, ::-1],
+                     columns, "%d columns" % columns)
+    for columns in (23, 22, 15):
+        check_narrow(checks, st, "nofinite", np.array([np.nan, np.inf,
+                                                       np.nan]),
+                     columns, "no finite values, %d columns" % columns)
+
+    big = gen.normal(size=(200, 200))
+    create(st, "big", big)
+    check_second_signal(checks, st, "big")
 
     if not png:
         return
@@ -868,6 +1150,8 @@ def main():
             terminal_section(checks, st, arrs)
     with Store(keep=keep) as st, checks.section("downsampling"):
         downsample_section(checks, st)
+    with Store(keep=keep) as st, checks.section("long windows"):
+        long_section(checks, st, png)
     with Store(keep=keep) as st, checks.section("errors"):
         error_section(checks, st, png)
     if png:
